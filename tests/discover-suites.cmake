@@ -1,0 +1,20 @@
+# Writes one add_test() per TestSuite that the runner lists. A suite passes only if
+# the runner exits 0 and reports "PASS <suite>"; a "FAIL" line fails it.
+execute_process(COMMAND ${RUNNER} --print-test-name-list
+                OUTPUT_VARIABLE suite_list RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "test runner could not list its suites (exit ${rc})")
+endif()
+string(REPLACE "\n" ";" suites "${suite_list}")
+set(content "")
+foreach(suite ${suites})
+  string(STRIP "${suite}" suite)
+  if(suite STREQUAL "")
+    continue()
+  endif()
+  string(APPEND content "add_test(${suite} \"${RUNNER}\" --suite=${suite} --verbose)\n")
+  string(APPEND content "set_tests_properties(${suite} PROPERTIES\n")
+  string(APPEND content "  PASS_REGULAR_EXPRESSION \"PASS ${suite} [0-9.]+ s\"\n")
+  string(APPEND content "  FAIL_REGULAR_EXPRESSION \"FAIL|CRASH|terminate called\")\n")
+endforeach()
+file(WRITE ${OUTPUT} "${content}")
