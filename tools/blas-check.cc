@@ -1,11 +1,10 @@
 // Verifies that LibTorch runs its GEMMs on OpenBLAS, not on the reference BLAS
 // (which is about 20x slower), and prints the measured GEMM rate.
-#include <torch/torch.h>
-
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <torch/torch.h>
 
 namespace
 {
@@ -47,14 +46,13 @@ main()
 
     if (!IsLibraryMapped("openblas"))
     {
-        std::cerr << "blas-check: error: LibTorch is not running on OpenBLAS (measured "
-                  << gflops << " GFLOP/s for a " << n << " GEMM). Install libopenblas0-pthread "
+        std::cerr << "blas-check: error: LibTorch is not running on OpenBLAS (measured " << gflops
+                  << " GFLOP/s for a " << n << " GEMM). Install libopenblas0-pthread "
                   << "(scripts/setup.sh does) and select it with update-alternatives "
                   << "--config libblas.so.3-x86_64-linux-gnu.\n";
         return 1;
     }
-    std::cout << "blas-check: LibTorch " << TORCH_VERSION
-                  << " on OpenBLAS, " << gflops
+    std::cout << "blas-check: LibTorch " << TORCH_VERSION << " on OpenBLAS, " << gflops
               << " GFLOP/s for a " << n << " GEMM\n";
     return 0;
 }

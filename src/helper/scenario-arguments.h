@@ -1,0 +1,49 @@
+#ifndef EDGE_LAM_SCENARIO_ARGUMENTS_H
+#define EDGE_LAM_SCENARIO_ARGUMENTS_H
+
+#include "helper/run-metadata.h"
+
+#include "ns3/command-line.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup helper
+ * A scenario's command-line arguments: each one is declared once, with its help
+ * text, and is then both parsed by ns-3's CommandLine (so --PrintHelp documents it,
+ * next to --RngSeed/--RngRun and the other global values) and recorded in the run's
+ * JSON sidecar with the value actually used.
+ */
+class ScenarioArguments
+{
+  public:
+    /// \param usage one paragraph printed by --PrintHelp
+    ScenarioArguments(const std::string& programName, const std::string& usage);
+
+    /// Declares an argument bound to `value`, whose initial content is the default.
+    template <typename T>
+    void Add(const std::string& name, const std::string& help, T& value)
+    {
+        m_commandLine.AddValue(name, help, value);
+        m_recorders.push_back(
+            [name, &value](RunMetadata& metadata) { metadata.SetParameter(name, value); });
+    }
+
+    void Parse(int argc, char** argv);
+
+    /// Records every argument's current value, in declaration order.
+    void Record(RunMetadata& metadata) const;
+
+  private:
+    CommandLine m_commandLine;
+    std::vector<std::function<void(RunMetadata&)>> m_recorders;
+};
+
+} // namespace ns3
+
+#endif // EDGE_LAM_SCENARIO_ARGUMENTS_H

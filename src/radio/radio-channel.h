@@ -1,0 +1,123 @@
+#ifndef EDGE_LAM_RADIO_CHANNEL_H
+#define EDGE_LAM_RADIO_CHANNEL_H
+
+#include "radio/ofdma-grid.h"
+
+#include "ns3/matrix-based-channel-model.h"
+#include "ns3/node.h"
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+#include "ns3/phased-array-model.h"
+#include "ns3/spectrum-model.h"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace ns3
+{
+
+class ThreeGppPropagationLossModel;
+class ThreeGppSpectrumPropagationLossModel;
+
+/**
+ * \ingroup radio
+ * Per-PRB link gains between every cell (gNB antenna array) and every UE, built on
+ * ns-3's 3GPP TR 38.901 models:
+ *  - pathloss + shadowing from a ThreeGppPropagationLossModel (Table 7.4.1-1),
+ *  - fast fading and beamforming gain from ThreeGppSpectrumPropagationLossModel on a
+ *    ThreeGppChannelModel (sec. 7.5), evaluated on one band per PRB.
+ *
+ * Serving links use beams steered at the line-of-sight direction of the peer at both
+ * ends (ideal direct-path beamforming). Interference links see the gNB through one
+ * array element: averaged over the directions a neighbour cell steers to, an
+ * N-element beam normalised to unit power delivers the per-element gain, so this is
+ * the mean interference power (its fast variation is only kept when
+ * InterferenceFading is true). Gains are recomputed every FadingUpdatePeriod and
+ * held in between; all gains are reciprocal, so uplink and downlink share them.
+ */
+class RadioChannel : public Object
+{
+  public:
+    static TypeId GetTypeId();
+    RadioChannel();
+    ~RadioChannel() override;
+
+    /**
+     * \param pathloss the scenario's pathloss and shadowing model
+     * \param fading the matrix-based fast-fading model (may be null when FastFading is false)
+     * \param grid the carrier's PRB grid
+     * \param centreFrequencyHz carrier frequency
+     */
+    void Setup(Ptr<ThreeGppPropagationLossModel> pathloss,
+               Ptr<MatrixBasedChannelModel> fading,
+               const OfdmaGrid& grid,
+               double centreFrequencyHz);
+
+    /// Registers a cell (gNB node with a MobilityModel and its antenna array); returns its index.
+    uint32_t AddCell(Ptr<Node> gnb, Ptr<PhasedArrayModel> array);
+    /// Registers a UE (node with a MobilityModel and its antenna array); returns its index.
+    uint32_t AddUe(Ptr<Node> ue, Ptr<PhasedArrayModel> array);
+    /// Sets which cell serves a UE: its serving link uses steered beams at both ends.
+    void SetServingCell(uint32_t ue, uint32_t cell);
+
+    uint32_t GetNumCells() const;
+    uint32_t GetNumUes() const;
+
+    /**
+     * Mean gain of a link without fast fading and without array gain: pathloss,
+     * shadowing and the element patterns at both ends (dB). Used for cell association.
+     */
+    double GetAverageGainDb(uint32_t cell, uint32_t ue);
+
+    /// Per-PRB linear power gain of a UE's serving link, steered beams at both ends.
+    const std::vector<double>& GetServingGain(uint32_t ue);
+
+    /// Per-PRB linear power gain from a cell to a UE it does not serve (interference path).
+    const std::vector<double>& GetInterferenceGain(uint32_t cell, uint32_t ue);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    struct Terminal
+    {
+        Ptr<Node> node;
+        Ptr<PhasedArrayModel> array;
+    };
+
+    struct CachedGain
+    {
+        std::vector<double> gain;
+        std::optional<Time> computedAt;
+    };
+
+    bool IsStale(const CachedGain& cached) const;
+    /// Pathloss + shadowing as a linear gain, from ns-3's propagation loss model.
+    double PathGainLinear(uint32_t cell, uint32_t ue) const;
+    /// Element power gains (linear) of the gNB and UE arrays toward each other.
+    double ElementGainLinear(uint32_t cell, uint32_t ue) const;
+    /// Fast fading x beamforming gain per PRB for the current beamforming vectors.
+    std::vector<double> FadingGain(uint32_t cell, uint32_t ue) const;
+    void SteerServingBeams(uint32_t cell, uint32_t ue) const;
+    void UseSingleElement(uint32_t cell, uint32_t ue) const;
+
+    Time m_fadingUpdatePeriod;
+    bool m_fastFading;
+    bool m_interferenceFading;
+
+    Ptr<ThreeGppPropagationLossModel> m_pathloss;
+    Ptr<ThreeGppSpectrumPropagationLossModel> m_spectrumLoss;
+    Ptr<const SpectrumModel> m_prbSpectrum;
+    uint32_t m_numPrbs{0};
+
+    std::vector<Terminal> m_cells;
+    std::vector<Terminal> m_ues;
+    std::vector<uint32_t> m_servingCell;
+    std::vector<CachedGain> m_servingGain;      //!< index: ue
+    std::vector<CachedGain> m_interferenceGain; //!< index: cell * numUes + ue
+};
+
+} // namespace ns3
+
+#endif // EDGE_LAM_RADIO_CHANNEL_H

@@ -1,0 +1,606 @@
+#include "radio-network.h"
+
+#include "radio/link-adaptation.h"
+#include "radio/radio-channel.h"
+
+#include "ns3/boolean.h"
+#include "ns3/double.h"
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("RadioNetwork");
+NS_OBJECT_ENSURE_REGISTERED(RadioNetwork);
+
+namespace
+{
+
+constexpr double kThermalNoiseDbmPerHz = -174.0; // k*T at 290 K
+constexpr LinkDirection kDirections[] = {LinkDirection::Downlink, LinkDirection::Uplink};
+
+double
+DbmToW(double dbm)
+{
+    return std::pow(10.0, (dbm - 30.0) / 10.0);
+}
+
+std::size_t
+Index(LinkDirection direction)
+{
+    return static_cast<std::size_t>(direction);
+}
+
+} // namespace
+
+const char*
+ToString(LinkDirection direction)
+{
+    return direction == LinkDirection::Downlink ? "DL" : "UL";
+}
+
+TypeId
+RadioNetwork::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::RadioNetwork")
+            .SetParent<Object>()
+            .AddConstructor<RadioNetwork>()
+            .AddAttribute("GnbTxPowerDbm",
+                          "gNB transmit power over the whole carrier (dBm); TR 38.901 "
+                          "Table 7.8-1 calibrates UMa at 44 dBm per 20 MHz.",
+                          DoubleValue(44.0),
+                          MakeDoubleAccessor(&RadioNetwork::m_gnbTxPowerDbm),
+                          MakeDoubleChecker<double>(-30.0, 80.0))
+            .AddAttribute("UeTxPowerDbm",
+                          "UE maximum transmit power (dBm), split evenly over its PRBs "
+                          "(no closed-loop power control); 23 dBm is power class 3.",
+                          DoubleValue(23.0),
+                          MakeDoubleAccessor(&RadioNetwork::m_ueTxPowerDbm),
+                          MakeDoubleChecker<double>(-40.0, 40.0))
+            .AddAttribute("GnbNoiseFigureDb",
+                          "gNB receiver noise figure (dB)",
+                          DoubleValue(5.0),
+                          MakeDoubleAccessor(&RadioNetwork::m_gnbNoiseFigureDb),
+                          MakeDoubleChecker<double>(0.0, 30.0))
+            .AddAttribute("UeNoiseFigureDb",
+                          "UE receiver noise figure (dB); TR 38.901 Table 7.8-1 uses 9 dB",
+                          DoubleValue(9.0),
+                          MakeDoubleAccessor(&RadioNetwork::m_ueNoiseFigureDb),
+                          MakeDoubleChecker<double>(0.0, 30.0))
+            .AddAttribute("Scheduler",
+                          "TypeId of the PRB scheduler, one instance per cell and direction "
+                          "(ns3::RoundRobinScheduler, ns3::ProportionalFairScheduler, "
+                          "ns3::MaxRateScheduler)",
+                          StringValue("ns3::ProportionalFairScheduler"),
+                          MakeStringAccessor(&RadioNetwork::GetSchedulerType,
+                                             &RadioNetwork::SetSchedulerType),
+                          MakeStringChecker())
+            .AddAttribute("Harq",
+                          "Retransmit failed blocks by HARQ with chase combining; when false "
+                          "their bytes go back to the head of the queue",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&RadioNetwork::m_harq),
+                          MakeBooleanChecker())
+            .AddAttribute("HarqMaxTransmissions",
+                          "Transmissions of one block before its bytes are re-queued",
+                          UintegerValue(4),
+                          MakeUintegerAccessor(&RadioNetwork::m_harqMaxTransmissions),
+                          MakeUintegerChecker<uint8_t>(1, 16))
+            .AddAttribute("HarqRttSlots",
+                          "Slots from a transmission to its HARQ retransmission",
+                          UintegerValue(4),
+                          MakeUintegerAccessor(&RadioNetwork::m_harqRttSlots),
+                          MakeUintegerChecker<uint32_t>(1, 64))
+            .AddTraceSource("SlotKpi",
+                            "One record per transport block transmitted",
+                            MakeTraceSourceAccessor(&RadioNetwork::m_slotKpiTrace),
+                            "ns3::RadioNetwork::SlotKpiTracedCallback");
+    return tid;
+}
+
+RadioNetwork::RadioNetwork()
+{
+    m_errorDraw = CreateObject<UniformRandomVariable>();
+}
+
+RadioNetwork::~RadioNetwork() = default;
+
+void
+RadioNetwork::SetSchedulerType(std::string typeName)
+{
+    TypeId tid;
+    if (!TypeId::LookupByNameFailSafe(typeName, &tid))
+    {
+        throw std::invalid_argument("unknown scheduler type '" + typeName + "'");
+    }
+    m_schedulerFactory.SetTypeId(tid);
+}
+
+std::string
+RadioNetwork::GetSchedulerType() const
+{
+    return m_schedulerFactory.GetTypeId().GetName();
+}
+
+void
+RadioNetwork::DoDispose()
+{
+    m_slotEvent.Cancel();
+    m_channel = nullptr;
+    m_linkAdaptation = nullptr;
+    for (auto& schedulers : m_schedulers)
+    {
+        schedulers.clear();
+    }
+    Object::DoDispose();
+}
+
+int64_t
+RadioNetwork::AssignStreams(int64_t stream)
+{
+    m_errorDraw->SetStream(stream);
+    return 1;
+}
+
+void
+RadioNetwork::Setup(const OfdmaGrid& grid,
+                    Ptr<RadioChannel> channel,
+                    Ptr<LinkAdaptation> linkAdaptation)
+{
+    m_grid = grid;
+    m_channel = channel;
+    m_linkAdaptation = linkAdaptation;
+    const uint32_t numCells = channel->GetNumCells();
+    const uint32_t numUes = channel->GetNumUes();
+    if (numCells == 0 || numUes == 0)
+    {
+        throw std::invalid_argument("RadioNetwork needs at least one cell and one UE");
+    }
+    m_servingCell.assign(numUes, 0);
+    m_cellUes.assign(numCells, {});
+    for (uint32_t ue = 0; ue < numUes; ++ue)
+    {
+        double best = -std::numeric_limits<double>::infinity();
+        for (uint32_t cell = 0; cell < numCells; ++cell)
+        {
+            double gainDb = channel->GetAverageGainDb(cell, ue);
+            if (gainDb > best)
+            {
+                best = gainDb;
+                m_servingCell[ue] = cell;
+            }
+        }
+        channel->SetServingCell(ue, m_servingCell[ue]);
+        m_cellUes[m_servingCell[ue]].push_back(ue);
+    }
+    for (LinkDirection direction : kDirections)
+    {
+        auto d = Index(direction);
+        m_schedulers[d].clear();
+        for (uint32_t cell = 0; cell < numCells; ++cell)
+        {
+            m_schedulers[d].push_back(m_schedulerFactory.Create<RadioScheduler>());
+        }
+        m_links[d].assign(numUes, UeLink{});
+        m_prbOwner[d].assign(
+            numCells,
+            std::vector<uint32_t>(grid.GetNumPrbs(), RadioScheduler::kUnallocated));
+        m_allocatedPrbs[d].assign(numUes, 0);
+        for (uint32_t ue = 0; ue < numUes; ++ue)
+        {
+            // Before any report, uplink CQI assumes an equal share of the carrier.
+            uint32_t cellLoad = m_cellUes[m_servingCell[ue]].size();
+            m_links[d][ue].lastPrbCount = std::max(1u, grid.GetNumPrbs() / cellLoad);
+        }
+    }
+}
+
+void
+RadioNetwork::Start()
+{
+    for (LinkDirection direction : kDirections)
+    {
+        MeasureChannelQuality(direction); // the first CQI: an idle network
+    }
+    m_slotEvent = Simulator::ScheduleNow(&RadioNetwork::Slot, this);
+}
+
+RadioNetwork::UeLink&
+RadioNetwork::Link(uint32_t ue, LinkDirection direction)
+{
+    if (ue >= m_servingCell.size())
+    {
+        std::ostringstream msg;
+        msg << "UE index " << ue << " does not exist (" << m_servingCell.size() << " UEs)";
+        throw std::invalid_argument(msg.str());
+    }
+    return m_links[Index(direction)][ue];
+}
+
+void
+RadioNetwork::SetFullBuffer(uint32_t ue, LinkDirection direction, bool fullBuffer)
+{
+    Link(ue, direction).fullBuffer = fullBuffer;
+}
+
+void
+RadioNetwork::Enqueue(uint32_t ue,
+                      LinkDirection direction,
+                      uint64_t bytes,
+                      Callback<void> delivered)
+{
+    if (bytes == 0)
+    {
+        throw std::invalid_argument("a radio transfer needs at least one byte");
+    }
+    UeLink& link = Link(ue, direction);
+    link.transfers[m_nextTransferId++] = Transfer{bytes, bytes, delivered};
+    link.unsentBytes += bytes;
+}
+
+uint32_t
+RadioNetwork::GetServingCell(uint32_t ue) const
+{
+    return m_servingCell.at(ue);
+}
+
+uint32_t
+RadioNetwork::GetNumUes() const
+{
+    return m_servingCell.size();
+}
+
+uint32_t
+RadioNetwork::GetNumCells() const
+{
+    return m_cellUes.size();
+}
+
+const OfdmaGrid&
+RadioNetwork::GetGrid() const
+{
+    return *m_grid;
+}
+
+uint64_t
+RadioNetwork::GetDeliveredBytes(uint32_t ue, LinkDirection direction) const
+{
+    return m_links[Index(direction)].at(ue).deliveredBytes;
+}
+
+uint64_t
+RadioNetwork::GetSlotCount() const
+{
+    return m_slot;
+}
+
+double
+RadioNetwork::GetUeTxPowerDbm() const
+{
+    return m_ueTxPowerDbm;
+}
+
+double
+RadioNetwork::UePowerPerPrbW(uint32_t ue, uint32_t numPrbs) const
+{
+    return DbmToW(m_ueTxPowerDbm) / std::max(1u, numPrbs);
+}
+
+void
+RadioNetwork::Slot()
+{
+    for (LinkDirection direction : kDirections)
+    {
+        ScheduleDirection(direction);
+    }
+    for (LinkDirection direction : kDirections)
+    {
+        TransmitDirection(direction);
+        MeasureChannelQuality(direction);
+    }
+    ++m_slot;
+    m_slotEvent = Simulator::Schedule(m_grid->GetSlotDuration(), &RadioNetwork::Slot, this);
+}
+
+void
+RadioNetwork::ScheduleDirection(LinkDirection direction)
+{
+    const auto d = Index(direction);
+    const uint32_t numPrbs = m_grid->GetNumPrbs();
+    std::fill(m_allocatedPrbs[d].begin(), m_allocatedPrbs[d].end(), 0);
+    for (uint32_t cell = 0; cell < m_cellUes.size(); ++cell)
+    {
+        auto& owner = m_prbOwner[d][cell];
+        std::fill(owner.begin(), owner.end(), RadioScheduler::kUnallocated);
+        std::vector<bool> retransmitting(m_servingCell.size(), false);
+        // HARQ retransmissions due now keep the PRBs of their first transmission.
+        for (uint32_t ue : m_cellUes[cell])
+        {
+            for (const HarqBlock& block : m_links[d][ue].harq)
+            {
+                if (block.dueSlot == m_slot)
+                {
+                    for (uint32_t prb : block.prbs)
+                    {
+                        owner[prb] = ue;
+                    }
+                    retransmitting[ue] = true;
+                }
+            }
+        }
+        std::vector<SchedulingCandidate> candidates;
+        for (uint32_t ue : m_cellUes[cell])
+        {
+            const UeLink& link = m_links[d][ue];
+            if (retransmitting[ue] || (!link.fullBuffer && link.unsentBytes == 0))
+            {
+                continue;
+            }
+            SchedulingCandidate candidate;
+            candidate.ueId = ue;
+            candidate.backlogBytes =
+                link.fullBuffer ? SchedulingCandidate::kFullBuffer : link.unsentBytes;
+            candidate.prbBytes.resize(numPrbs, 0.0);
+            for (uint32_t prb = 0; prb < numPrbs; ++prb)
+            {
+                if (owner[prb] == RadioScheduler::kUnallocated)
+                {
+                    candidate.prbBytes[prb] =
+                        m_linkAdaptation->EstimateBytesPerPrb(10.0 * std::log10(link.cqiSinr[prb]));
+                }
+            }
+            candidates.push_back(std::move(candidate));
+        }
+        if (!candidates.empty())
+        {
+            std::vector<uint32_t> allocation = m_schedulers[d][cell]->Allocate(candidates, numPrbs);
+            for (uint32_t prb = 0; prb < numPrbs; ++prb)
+            {
+                if (owner[prb] == RadioScheduler::kUnallocated)
+                {
+                    owner[prb] = allocation[prb];
+                }
+            }
+        }
+        for (uint32_t prb = 0; prb < numPrbs; ++prb)
+        {
+            if (owner[prb] != RadioScheduler::kUnallocated)
+            {
+                ++m_allocatedPrbs[d][owner[prb]];
+            }
+        }
+    }
+}
+
+double
+RadioNetwork::PrbSinr(LinkDirection direction, uint32_t ue, uint32_t prb, double txPowerW)
+{
+    const uint32_t cell = m_servingCell[ue];
+    const double prbHz = m_grid->GetPrbBandwidthHz();
+    const double signal = txPowerW * m_channel->GetServingGain(ue)[prb];
+    double interference = 0.0;
+    const auto d = Index(direction);
+    for (uint32_t other = 0; other < m_cellUes.size(); ++other)
+    {
+        if (other == cell)
+        {
+            continue;
+        }
+        uint32_t interferer = m_prbOwner[d][other][prb];
+        if (interferer == RadioScheduler::kUnallocated)
+        {
+            continue;
+        }
+        if (direction == LinkDirection::Downlink)
+        {
+            interference += DbmToW(m_gnbTxPowerDbm) / m_grid->GetNumPrbs() *
+                            m_channel->GetInterferenceGain(other, ue)[prb];
+        }
+        else
+        {
+            interference += UePowerPerPrbW(interferer, m_allocatedPrbs[d][interferer]) *
+                            m_channel->GetInterferenceGain(cell, interferer)[prb];
+        }
+    }
+    double noiseFigureDb =
+        direction == LinkDirection::Downlink ? m_ueNoiseFigureDb : m_gnbNoiseFigureDb;
+    double noise = DbmToW(kThermalNoiseDbmPerHz + noiseFigureDb) * prbHz;
+    return signal / (noise + interference);
+}
+
+void
+RadioNetwork::MeasureChannelQuality(LinkDirection direction)
+{
+    const auto d = Index(direction);
+    const uint32_t numPrbs = m_grid->GetNumPrbs();
+    for (uint32_t ue = 0; ue < m_servingCell.size(); ++ue)
+    {
+        UeLink& link = m_links[d][ue];
+        if (m_allocatedPrbs[d][ue] > 0)
+        {
+            link.lastPrbCount = m_allocatedPrbs[d][ue];
+        }
+        double txPowerW = direction == LinkDirection::Downlink
+                              ? DbmToW(m_gnbTxPowerDbm) / numPrbs
+                              : UePowerPerPrbW(ue, link.lastPrbCount);
+        link.cqiSinr.resize(numPrbs);
+        for (uint32_t prb = 0; prb < numPrbs; ++prb)
+        {
+            link.cqiSinr[prb] = PrbSinr(direction, ue, prb, txPowerW);
+        }
+    }
+}
+
+std::vector<std::pair<uint64_t, uint32_t>>
+RadioNetwork::TakePayload(UeLink& link, uint32_t maxBytes)
+{
+    std::vector<std::pair<uint64_t, uint32_t>> payload;
+    if (link.fullBuffer && link.unsentBytes == 0)
+    {
+        return payload; // full-buffer filler: no transfer to account
+    }
+    for (auto& [id, transfer] : link.transfers)
+    {
+        if (maxBytes == 0)
+        {
+            break;
+        }
+        uint32_t take = static_cast<uint32_t>(std::min<uint64_t>(transfer.unsentBytes, maxBytes));
+        if (take > 0)
+        {
+            transfer.unsentBytes -= take;
+            link.unsentBytes -= take;
+            maxBytes -= take;
+            payload.emplace_back(id, take);
+        }
+    }
+    return payload;
+}
+
+void
+RadioNetwork::Acknowledge(UeLink& link, const std::vector<std::pair<uint64_t, uint32_t>>& payload)
+{
+    for (const auto& [id, bytes] : payload)
+    {
+        auto it = link.transfers.find(id);
+        it->second.unackedBytes -= bytes;
+        if (it->second.unackedBytes == 0)
+        {
+            // The block is decoded at the end of the slot.
+            if (!it->second.delivered.IsNull())
+            {
+                Simulator::Schedule(m_grid->GetSlotDuration(), it->second.delivered);
+            }
+            link.transfers.erase(it);
+        }
+    }
+}
+
+void
+RadioNetwork::Requeue(UeLink& link, const std::vector<std::pair<uint64_t, uint32_t>>& payload)
+{
+    for (const auto& [id, bytes] : payload)
+    {
+        link.transfers.at(id).unsentBytes += bytes;
+        link.unsentBytes += bytes;
+    }
+}
+
+void
+RadioNetwork::TransmitDirection(LinkDirection direction)
+{
+    const auto d = Index(direction);
+    const uint32_t numPrbs = m_grid->GetNumPrbs();
+    std::vector<uint64_t> deliveredThisSlot(m_servingCell.size(), 0);
+    for (uint32_t cell = 0; cell < m_cellUes.size(); ++cell)
+    {
+        const auto& owner = m_prbOwner[d][cell];
+        for (uint32_t ue : m_cellUes[cell])
+        {
+            if (m_allocatedPrbs[d][ue] == 0)
+            {
+                continue;
+            }
+            UeLink& link = m_links[d][ue];
+            std::vector<uint32_t> prbs;
+            for (uint32_t prb = 0; prb < numPrbs; ++prb)
+            {
+                if (owner[prb] == ue)
+                {
+                    prbs.push_back(prb);
+                }
+            }
+            double txPowerW = direction == LinkDirection::Downlink
+                                  ? DbmToW(m_gnbTxPowerDbm) / numPrbs
+                                  : UePowerPerPrbW(ue, prbs.size());
+            std::vector<double> sinr;
+            std::vector<double> cqi;
+            for (uint32_t prb : prbs)
+            {
+                sinr.push_back(PrbSinr(direction, ue, prb, txPowerW));
+                cqi.push_back(link.cqiSinr[prb]);
+            }
+            double sinrNow = std::pow(10.0, LinkAdaptation::EffectiveSinrDb(sinr) / 10.0);
+
+            auto retx = std::find_if(link.harq.begin(), link.harq.end(), [this](const auto& b) {
+                return b.dueSlot == m_slot;
+            });
+            HarqBlock block;
+            if (retx != link.harq.end())
+            {
+                block = *retx;
+                link.harq.erase(retx);
+                block.combinedSinr += sinrNow;
+                ++block.transmissions;
+            }
+            else
+            {
+                LinkDecision decision =
+                    m_linkAdaptation->Decide(LinkAdaptation::EffectiveSinrDb(cqi), prbs.size());
+                block.prbs = prbs;
+                block.decision = decision;
+                block.payload = TakePayload(link, decision.tbsBits / 8);
+                block.combinedSinr = sinrNow;
+                block.transmissions = 1;
+            }
+            double sinrDb = 10.0 * std::log10(block.combinedSinr);
+            double bler = m_linkAdaptation->GetBler(block.decision, sinrDb);
+            bool success = m_errorDraw->GetValue() >= bler;
+
+            uint32_t payloadBytes = 0;
+            for (const auto& part : block.payload)
+            {
+                payloadBytes += part.second;
+            }
+            if (link.fullBuffer && block.payload.empty())
+            {
+                payloadBytes = block.decision.tbsBits / 8;
+            }
+            uint32_t deliveredBytes = success ? payloadBytes : 0;
+            if (success)
+            {
+                Acknowledge(link, block.payload);
+                link.deliveredBytes += deliveredBytes;
+                deliveredThisSlot[ue] = deliveredBytes;
+            }
+            else if (m_harq && block.transmissions < m_harqMaxTransmissions)
+            {
+                block.dueSlot = m_slot + m_harqRttSlots;
+                link.harq.push_back(block);
+            }
+            else
+            {
+                Requeue(link, block.payload);
+            }
+            m_slotKpiTrace(SlotKpi{Simulator::Now(),
+                                   cell,
+                                   ue,
+                                   direction,
+                                   sinrDb,
+                                   block.decision.mcs,
+                                   static_cast<uint32_t>(prbs.size()),
+                                   block.decision.tbsBits / 8,
+                                   payloadBytes,
+                                   deliveredBytes,
+                                   bler,
+                                   block.transmissions});
+        }
+        std::vector<std::pair<uint32_t, uint64_t>> delivered;
+        for (uint32_t ue : m_cellUes[cell])
+        {
+            delivered.emplace_back(ue, deliveredThisSlot[ue]);
+        }
+        m_schedulers[d][cell]->NotifySlotResult(delivered);
+    }
+}
+
+} // namespace ns3

@@ -1,0 +1,197 @@
+#ifndef EDGE_LAM_RADIO_NETWORK_H
+#define EDGE_LAM_RADIO_NETWORK_H
+
+#include "radio/link-adaptation.h"
+#include "radio/ofdma-grid.h"
+#include "radio/radio-scheduler.h"
+
+#include "ns3/callback.h"
+#include "ns3/event-id.h"
+#include "ns3/object-factory.h"
+#include "ns3/object.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/traced-callback.h"
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace ns3
+{
+
+class RadioChannel;
+
+/// Direction of a radio transmission.
+enum class LinkDirection : uint8_t
+{
+    Downlink = 0,
+    Uplink = 1,
+};
+
+/// "DL" or "UL".
+const char* ToString(LinkDirection direction);
+
+/**
+ * \ingroup radio
+ * The outcome of one transport block in one slot: the radio KPI record.
+ */
+struct SlotKpi
+{
+    Time time;               //!< start of the slot
+    uint32_t cell;           //!< serving cell index
+    uint32_t ue;             //!< UE index
+    LinkDirection direction; //!< downlink or uplink
+    double sinrDb;           //!< effective SINR of this transmission (after HARQ combining)
+    uint8_t mcs;             //!< MCS index (255 in Shannon-gap mode)
+    uint32_t prbs;           //!< PRBs used
+    uint32_t tbsBytes;       //!< transport block size
+    uint32_t payloadBytes;   //!< bytes of user data carried (<= tbsBytes)
+    uint32_t deliveredBytes; //!< payload bytes correctly received (0 on a failed block)
+    double bler;             //!< block error probability the block was drawn with
+    uint8_t transmission;    //!< 1 for a new block, 2.. for HARQ retransmissions
+};
+
+/**
+ * \ingroup radio
+ * The slot-level engine of the radio layer: every slot, each cell's scheduler shares
+ * the PRBs of the downlink and of the uplink carrier (paired spectrum, same grid)
+ * among its UEs with data; per-PRB SINR follows from the link gains of RadioChannel,
+ * with interference from exactly the PRBs that the other cells (downlink) or their
+ * UEs (uplink) use in the same slot; link adaptation picks the MCS from the last
+ * measured channel (CQI), the block error is drawn from the BLER model at the SINR
+ * actually experienced, and failed blocks are retransmitted by synchronous HARQ with
+ * chase combining (or re-queued when HARQ is off).
+ *
+ * Traffic is byte queues per UE and direction: full buffer, or finite transfers
+ * whose callback fires when their last byte is decoded (end of that slot).
+ */
+class RadioNetwork : public Object
+{
+  public:
+    /// Called once per transport block.
+    typedef void (*SlotKpiTracedCallback)(const SlotKpi& kpi);
+
+    static TypeId GetTypeId();
+    RadioNetwork();
+    ~RadioNetwork() override;
+
+    /**
+     * \param grid the carrier grid (the same for downlink and uplink)
+     * \param channel link gains with every cell and UE registered
+     * \param linkAdaptation MCS, TBS and BLER
+     * Associates each UE with the cell of highest average gain.
+     */
+    void Setup(const OfdmaGrid& grid,
+               Ptr<RadioChannel> channel,
+               Ptr<LinkAdaptation> linkAdaptation);
+
+    /// Starts the slot clock at the current simulation time.
+    void Start();
+
+    /// Gives a UE an infinite backlog (or removes it) in one direction.
+    void SetFullBuffer(uint32_t ue, LinkDirection direction, bool fullBuffer);
+
+    /**
+     * Queues bytes for transmission; the callback fires when the last byte is decoded.
+     * \throws std::invalid_argument for zero bytes or an unknown UE
+     */
+    void Enqueue(uint32_t ue, LinkDirection direction, uint64_t bytes, Callback<void> delivered);
+
+    uint32_t GetServingCell(uint32_t ue) const;
+    uint32_t GetNumUes() const;
+    uint32_t GetNumCells() const;
+    const OfdmaGrid& GetGrid() const;
+    /// Total payload bytes delivered so far to or from a UE in one direction.
+    uint64_t GetDeliveredBytes(uint32_t ue, LinkDirection direction) const;
+    /// Number of slots simulated so far.
+    uint64_t GetSlotCount() const;
+    /// Uplink transmit power of the UEs (dBm), for energy accounting.
+    double GetUeTxPowerDbm() const;
+
+    /**
+     * Assigns the streams used for block-error draws.
+     * \return the number of streams used
+     */
+    int64_t AssignStreams(int64_t stream);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    void SetSchedulerType(std::string typeName);
+    std::string GetSchedulerType() const;
+
+    struct Transfer
+    {
+        uint64_t unsentBytes;
+        uint64_t unackedBytes;
+        Callback<void> delivered;
+    };
+
+    /// A transport block waiting for a HARQ retransmission.
+    struct HarqBlock
+    {
+        std::vector<uint32_t> prbs;
+        std::vector<std::pair<uint64_t, uint32_t>> payload; //!< (transfer id, bytes)
+        LinkDecision decision;
+        double combinedSinr; //!< linear, sum over transmissions (chase combining)
+        uint8_t transmissions;
+        uint64_t dueSlot;
+    };
+
+    /// Queue, HARQ and channel-quality state of one UE in one direction.
+    struct UeLink
+    {
+        bool fullBuffer{false};
+        std::map<uint64_t, Transfer> transfers; //!< by transfer id, in arrival order
+        uint64_t unsentBytes{0};
+        std::deque<HarqBlock> harq;
+        std::vector<double> cqiSinr; //!< last measured per-PRB SINR (linear)
+        uint32_t lastPrbCount{0};    //!< uplink power is split over this many PRBs in CQI
+        uint64_t deliveredBytes{0};
+    };
+
+    void Slot();
+    void ScheduleDirection(LinkDirection direction);
+    void TransmitDirection(LinkDirection direction);
+    void MeasureChannelQuality(LinkDirection direction);
+    /// Per-PRB SINR (linear) of a UE on the given PRBs with this slot's interference.
+    double PrbSinr(LinkDirection direction, uint32_t ue, uint32_t prb, double txPowerW);
+    std::vector<std::pair<uint64_t, uint32_t>> TakePayload(UeLink& link, uint32_t maxBytes);
+    void Acknowledge(UeLink& link, const std::vector<std::pair<uint64_t, uint32_t>>& payload);
+    void Requeue(UeLink& link, const std::vector<std::pair<uint64_t, uint32_t>>& payload);
+    UeLink& Link(uint32_t ue, LinkDirection direction);
+    double UePowerPerPrbW(uint32_t ue, uint32_t numPrbs) const;
+
+    // Attributes
+    double m_gnbTxPowerDbm;
+    double m_ueTxPowerDbm;
+    double m_gnbNoiseFigureDb;
+    double m_ueNoiseFigureDb;
+    ObjectFactory m_schedulerFactory;
+    bool m_harq;
+    uint8_t m_harqMaxTransmissions;
+    uint32_t m_harqRttSlots;
+
+    std::optional<OfdmaGrid> m_grid;
+    Ptr<RadioChannel> m_channel;
+    Ptr<LinkAdaptation> m_linkAdaptation;
+    Ptr<UniformRandomVariable> m_errorDraw;
+    std::vector<uint32_t> m_servingCell;
+    std::vector<std::vector<uint32_t>> m_cellUes;
+    std::vector<Ptr<RadioScheduler>> m_schedulers[2]; //!< [direction][cell]
+    std::vector<UeLink> m_links[2];                   //!< [direction][ue]
+    /// PRB owner (UE index or RadioScheduler::kUnallocated) of this slot: [direction][cell][prb]
+    std::vector<std::vector<uint32_t>> m_prbOwner[2];
+    std::vector<uint32_t> m_allocatedPrbs[2]; //!< PRBs per UE this slot: [direction][ue]
+    uint64_t m_slot{0};
+    uint64_t m_nextTransferId{0};
+    EventId m_slotEvent;
+
+    TracedCallback<const SlotKpi&> m_slotKpiTrace;
+};
+
+} // namespace ns3
+
+#endif // EDGE_LAM_RADIO_NETWORK_H

@@ -1,0 +1,172 @@
+#include "radio/link-adaptation.h"
+#include "radio/radio-channel.h"
+#include "radio/radio-network.h"
+#include "radio/three-gpp-scenario.h"
+
+#include "ns3/boolean.h"
+#include "ns3/constant-position-mobility-model.h"
+#include "ns3/isotropic-antenna-model.h"
+#include "ns3/node-container.h"
+#include "ns3/pointer.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/test.h"
+#include "ns3/uinteger.h"
+#include "ns3/uniform-planar-array.h"
+
+#include <cmath>
+
+using namespace ns3;
+
+namespace
+{
+
+/// One gNB and one UE at a fixed distance, LOS, no shadowing, no fast fading.
+struct SingleLink
+{
+    Ptr<RadioNetwork> network;
+    Ptr<LinkAdaptation> linkAdaptation;
+};
+
+SingleLink
+MakeSingleLink(const OfdmaGrid& grid, double distanceM, const std::string& schedulerType)
+{
+    const double frequencyHz = 3.5e9;
+    NodeContainer nodes(2);
+    for (uint32_t i = 0; i < 2; ++i)
+    {
+        auto mobility = CreateObject<ConstantPositionMobilityModel>();
+        mobility->SetPosition(i == 0 ? Vector(0, 0, 25) : Vector(distanceM, 0, 1.5));
+        nodes.Get(i)->AggregateObject(mobility);
+    }
+    auto pathloss =
+        CreatePropagationLossModel(ThreeGppScenario::UMa, frequencyHz, false, LosMode::AlwaysLos);
+    auto channel = CreateObject<RadioChannel>();
+    channel->SetAttribute("FastFading", BooleanValue(false));
+    channel->Setup(pathloss, nullptr, grid, frequencyHz);
+    for (uint32_t i = 0; i < 2; ++i)
+    {
+        auto array = CreateObject<UniformPlanarArray>();
+        array->SetAttribute("AntennaElement", PointerValue(CreateObject<IsotropicAntennaModel>()));
+        if (i == 0)
+        {
+            channel->AddCell(nodes.Get(i), array);
+        }
+        else
+        {
+            channel->AddUe(nodes.Get(i), array);
+        }
+    }
+    SingleLink link;
+    link.linkAdaptation = CreateObject<LinkAdaptation>();
+    link.network = CreateObject<RadioNetwork>();
+    link.network->SetAttribute("Scheduler", StringValue(schedulerType));
+    link.network->Setup(grid, channel, link.linkAdaptation);
+    link.network->AssignStreams(1);
+    return link;
+}
+
+/**
+ * A transfer over a fixed-MCS link at very high SINR (block errors ~1e-10) takes
+ * exactly ceil(bytes / TBS) slots: every slot carries one full transport block.
+ */
+class FixedMcsTransferTestCase : public TestCase
+{
+  public:
+    FixedMcsTransferTestCase(uint8_t mcs, uint64_t bytes)
+        : TestCase("transfer of " + std::to_string(bytes) + " B at fixed MCS " +
+                   std::to_string(mcs) + " takes ceil(bytes over TBS) slots"),
+          m_mcs(mcs),
+          m_bytes(bytes)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        OfdmaGrid grid(1, 20e6);
+        SingleLink link = MakeSingleLink(grid, 30.0, "ns3::RoundRobinScheduler");
+        link.linkAdaptation->SetAttribute("FixedMcs", UintegerValue(m_mcs));
+        const uint32_t tbsBytes = link.linkAdaptation->GetTbsBits(m_mcs, grid.GetNumPrbs()) / 8;
+        Time delivered;
+        link.network->Enqueue(0, LinkDirection::Downlink, m_bytes, Callback<void>([&delivered]() {
+                                  delivered = Simulator::Now();
+                              }));
+        link.network->Start();
+        Simulator::Stop(Seconds(1));
+        Simulator::Run();
+        const uint64_t slots = (m_bytes + tbsBytes - 1) / tbsBytes;
+        NS_TEST_ASSERT_MSG_EQ(delivered,
+                              grid.GetSlotDuration() * slots,
+                              "TBS " << tbsBytes << " B, expected " << slots << " slots");
+        Simulator::Destroy();
+    }
+
+    uint8_t m_mcs;
+    uint64_t m_bytes;
+};
+
+/**
+ * No transport block carries more bits than the Shannon capacity of its resource at
+ * the SINR it experienced: delivered bits <= PRBs x 12 x SCS x T_slot x log2(1 + SINR),
+ * for every first transmission, across distances (SINR from ~-5 to ~50 dB).
+ */
+class ShannonBoundTestCase : public TestCase
+{
+  public:
+    ShannonBoundTestCase()
+        : TestCase("no transport block exceeds the Shannon capacity of its SINR")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        OfdmaGrid grid(1, 20e6);
+        uint32_t checked = 0;
+        for (double distanceM : {30.0, 200.0, 600.0, 1200.0, 2500.0, 5000.0})
+        {
+            SingleLink link = MakeSingleLink(grid, distanceM, "ns3::ProportionalFairScheduler");
+            link.network->SetFullBuffer(0, LinkDirection::Downlink, true);
+            link.network->SetFullBuffer(0, LinkDirection::Uplink, true);
+            auto check = [&](const SlotKpi& kpi) {
+                if (kpi.transmission != 1 || kpi.deliveredBytes == 0)
+                {
+                    return;
+                }
+                double capacityBits = kpi.prbs * grid.GetPrbBandwidthHz() *
+                                      grid.GetSlotDuration().GetSeconds() *
+                                      std::log2(1 + std::pow(10, kpi.sinrDb / 10));
+                NS_TEST_EXPECT_MSG_LT_OR_EQ(8.0 * kpi.deliveredBytes,
+                                            capacityBits,
+                                            "at " << distanceM << " m, SINR " << kpi.sinrDb);
+                ++checked;
+            };
+            link.network->TraceConnectWithoutContext("SlotKpi",
+                                                     Callback<void, const SlotKpi&>(check));
+            link.network->Start();
+            Simulator::Stop(MilliSeconds(50));
+            Simulator::Run();
+            Simulator::Destroy();
+        }
+        NS_TEST_ASSERT_MSG_GT(checked, 100u, "enough delivered blocks were checked");
+    }
+};
+
+class RadioNetworkTestSuite : public TestSuite
+{
+  public:
+    RadioNetworkTestSuite()
+        : TestSuite("radio-network", TestSuite::UNIT)
+    {
+        AddTestCase(new FixedMcsTransferTestCase(20, 1), TestCase::QUICK);
+        AddTestCase(new FixedMcsTransferTestCase(20, 100000), TestCase::QUICK);
+        AddTestCase(new FixedMcsTransferTestCase(27, 1000000), TestCase::QUICK);
+        AddTestCase(new FixedMcsTransferTestCase(5, 54321), TestCase::QUICK);
+        AddTestCase(new ShannonBoundTestCase, TestCase::QUICK);
+    }
+};
+
+RadioNetworkTestSuite g_radioNetworkTestSuite;
+
+} // namespace
