@@ -193,47 +193,57 @@ LinkAdaptation::GetTbsBits(uint8_t mcs, uint32_t numPrbs) const
     return ComputeTbsBits(McsTable::GetMcs(m_mcsTable, mcs), numPrbs);
 }
 
-const std::vector<double>&
-LinkAdaptation::GetCqiThresholdsDb() const
+double
+LinkAdaptation::FindThresholdDb(const ModCodEntry& entry, uint32_t tbsBits) const
 {
-    CqiCacheKey key{m_mcsTable,
-                    m_targetBler,
-                    m_cqiReferencePrbs,
-                    m_dmrsRePerPrb,
-                    m_overheadRePerPrb,
-                    m_numLayers,
-                    m_dataSymbolsPerSlot,
-                    PeekPointer(m_blerModel)};
-    if (m_cqiCacheKey == key)
+    double lowDb = -50.0;
+    double highDb = 80.0;
+    while (highDb - lowDb > 1e-6)
     {
-        return m_cqiThresholdsDb;
+        double midDb = 0.5 * (lowDb + highDb);
+        bool meets =
+            m_blerModel->GetBler(midDb, entry.qm, entry.GetCodeRate(), tbsBits) <= m_targetBler;
+        (meets ? highDb : lowDb) = midDb;
     }
-    m_cqiThresholdsDb.assign(McsTable::kMaxCqi + 1, 0.0);
+    return highDb;
+}
+
+LinkAdaptation::Thresholds&
+LinkAdaptation::GetThresholds() const
+{
+    ThresholdKey key{m_mcsTable,
+                     m_targetBler,
+                     m_cqiReferencePrbs,
+                     m_dmrsRePerPrb,
+                     m_overheadRePerPrb,
+                     m_numLayers,
+                     m_dataSymbolsPerSlot,
+                     PeekPointer(m_blerModel)};
+    if (m_thresholdKey == key)
+    {
+        return m_thresholds;
+    }
+    m_thresholdKey = key;
+    m_thresholds = Thresholds{};
+    m_thresholds.cqiDb.assign(McsTable::kMaxCqi + 1, 0.0);
+    m_thresholds.cqiPrbBytes.assign(McsTable::kMaxCqi + 1, 0.0);
+    const double bytesPerUnitEfficiency = GetNumDataRe(1) * m_numLayers / 8.0;
     for (uint8_t cqi = 1; cqi <= McsTable::kMaxCqi; ++cqi)
     {
         const ModCodEntry& entry = McsTable::GetCqi(m_mcsTable, cqi);
-        const uint32_t tbsBits = ComputeTbsBits(entry, m_cqiReferencePrbs);
-        // BLER falls monotonically with SINR: bisect for the lowest SINR meeting the target.
-        double lowDb = -50.0;
-        double highDb = 80.0;
-        while (highDb - lowDb > 1e-6)
-        {
-            double midDb = 0.5 * (lowDb + highDb);
-            bool meets =
-                m_blerModel->GetBler(midDb, entry.qm, entry.GetCodeRate(), tbsBits) <= m_targetBler;
-            (meets ? highDb : lowDb) = midDb;
-        }
-        m_cqiThresholdsDb[cqi] = highDb;
+        m_thresholds.cqiDb[cqi] = FindThresholdDb(entry, ComputeTbsBits(entry, m_cqiReferencePrbs));
+        m_thresholds.cqiPrbBytes[cqi] =
+            McsTable::GetMcs(m_mcsTable, McsFromCqi(cqi)).spectralEfficiency *
+            bytesPerUnitEfficiency;
     }
-    m_cqiCacheKey = key;
-    return m_cqiThresholdsDb;
+    return m_thresholds;
 }
 
 uint8_t
 LinkAdaptation::SelectCqi(double effectiveSinrDb) const
 {
     BlerModel::CheckEffectiveSinrDb(effectiveSinrDb);
-    const std::vector<double>& thresholdsDb = GetCqiThresholdsDb();
+    const std::vector<double>& thresholdsDb = GetThresholds().cqiDb;
     for (uint8_t cqi = McsTable::kMaxCqi; cqi >= 1; --cqi)
     {
         if (effectiveSinrDb >= thresholdsDb[cqi])
@@ -288,13 +298,21 @@ LinkAdaptation::Decide(double effectiveSinrDb, uint32_t numPrbs) const
                 McsTable::GetMcs(m_mcsTable, m_fixedMcs).spectralEfficiency};
     }
     // Highest MCS meeting the target on exactly this allocation (BLER depends on the TBS).
-    uint8_t mcs = McsTable::GetMcsEntries(m_mcsTable).size() - 1;
-    uint32_t tbsBits = GetTbsBits(mcs, numPrbs);
-    while (mcs > 0 && GetBler({mcs, tbsBits, 0}, effectiveSinrDb) > m_targetBler)
+    const auto& entries = McsTable::GetMcsEntries(m_mcsTable);
+    std::vector<double>& mcsDb = GetThresholds().mcsDbByPrbs[numPrbs];
+    if (mcsDb.empty())
+    {
+        for (uint8_t m = 0; m < entries.size(); ++m)
+        {
+            mcsDb.push_back(FindThresholdDb(entries[m], GetTbsBits(m, numPrbs)));
+        }
+    }
+    uint8_t mcs = entries.size() - 1;
+    while (mcs > 0 && effectiveSinrDb < mcsDb[mcs])
     {
         --mcs;
-        tbsBits = GetTbsBits(mcs, numPrbs);
     }
+    const uint32_t tbsBits = GetTbsBits(mcs, numPrbs);
     NS_LOG_DEBUG("SINR " << effectiveSinrDb << " dB, " << numPrbs << " PRBs: MCS " << unsigned(mcs)
                          << ", TBS " << tbsBits << " bits");
     return {mcs, tbsBits, McsTable::GetMcs(m_mcsTable, mcs).spectralEfficiency};
@@ -325,9 +343,9 @@ LinkAdaptation::EstimateBytesPerPrb(double prbSinrDb) const
     {
         efficiency = McsTable::GetMcs(m_mcsTable, m_fixedMcs).spectralEfficiency;
     }
-    else if (const uint8_t cqi = SelectCqi(prbSinrDb); cqi > 0)
+    else
     {
-        efficiency = McsTable::GetMcs(m_mcsTable, McsFromCqi(cqi)).spectralEfficiency;
+        return GetThresholds().cqiPrbBytes[SelectCqi(prbSinrDb)];
     }
     return efficiency * GetNumDataRe(1) * m_numLayers / 8;
 }

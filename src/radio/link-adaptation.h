@@ -8,6 +8,7 @@
 #include "ns3/ptr.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <tuple>
 #include <vector>
@@ -131,13 +132,26 @@ class LinkAdaptation : public Object
     /// Error-free spectral efficiency log2(1 + SINR / gap) of ShannonGap mode.
     double ShannonGapSpectralEfficiency(double sinrDb) const;
 
-    /// What the CQI thresholds depend on; they are recomputed when it changes.
-    using CqiCacheKey = std::
+    /// What the SINR thresholds depend on; they are recomputed when it changes.
+    using ThresholdKey = std::
         tuple<McsTable::Type, double, uint32_t, uint32_t, uint32_t, uint8_t, uint32_t, BlerModel*>;
 
-    /// SINR (dB) from which each CQI meets TargetBler (index = CQI, entry 0 unused),
-    /// found once by bisection instead of evaluating the BLER model per PRB and slot.
-    const std::vector<double>& GetCqiThresholdsDb() const;
+    /**
+     * SINR thresholds (dB) from which a block meets TargetBler, found once by bisection
+     * (BLER falls monotonically with SINR) instead of evaluating the BLER model for every
+     * PRB, block and slot. Valid while the ThresholdKey is unchanged.
+     */
+    struct Thresholds
+    {
+        std::vector<double> cqiDb;       //!< index = CQI (entry 0 unused)
+        std::vector<double> cqiPrbBytes; //!< bytes per PRB of McsFromCqi(cqi), index = CQI
+        std::map<uint32_t, std::vector<double>> mcsDbByPrbs; //!< numPrbs -> index = MCS
+    };
+
+    /// The thresholds for the current attributes (recomputed if they changed).
+    Thresholds& GetThresholds() const;
+    /// Lowest SINR (dB) at which a block of this modulation, rate and size meets TargetBler.
+    double FindThresholdDb(const ModCodEntry& entry, uint32_t tbsBits) const;
 
     McsTable::Type m_mcsTable;
     uint8_t m_fixedMcs;
@@ -150,8 +164,8 @@ class LinkAdaptation : public Object
     uint8_t m_numLayers;
     uint32_t m_cqiReferencePrbs;
     Ptr<BlerModel> m_blerModel;
-    mutable std::vector<double> m_cqiThresholdsDb;
-    mutable std::optional<CqiCacheKey> m_cqiCacheKey;
+    mutable Thresholds m_thresholds;
+    mutable std::optional<ThresholdKey> m_thresholdKey;
 };
 
 } // namespace ns3

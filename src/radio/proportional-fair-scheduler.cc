@@ -85,7 +85,8 @@ ProportionalFairScheduler::ComputeMetric(const SchedulingCandidate& candidate,
                                          double rbgBytes,
                                          const Grant& grant) const
 {
-    return rbgBytes / std::pow(GetAverageBytesPerSlot(candidate.ueId), m_alpha);
+    const double average = GetAverageBytesPerSlot(candidate.ueId);
+    return rbgBytes / (m_alpha == 1.0 ? average : std::pow(average, m_alpha));
 }
 
 } // namespace ns3

@@ -5,12 +5,10 @@
 #include "ns3/log.h"
 #include "ns3/mobility-model.h"
 #include "ns3/simulator.h"
-#include "ns3/spectrum-signal-parameters.h"
-#include "ns3/spectrum-value.h"
 #include "ns3/three-gpp-propagation-loss-model.h"
-#include "ns3/three-gpp-spectrum-propagation-loss-model.h"
 
 #include <cmath>
+#include <complex>
 #include <sstream>
 #include <stdexcept>
 
@@ -28,12 +26,13 @@ RadioChannel::GetTypeId()
             .SetParent<Object>()
             .AddConstructor<RadioChannel>()
             .AddAttribute("FadingUpdatePeriod",
-                          "How often per-PRB fast-fading gains are re-evaluated; they are held "
-                          "constant in between (s). Keep it well below the coherence time "
-                          "0.423/f_D.",
-                          TimeValue(MilliSeconds(1)),
+                          "How often a link's gains (pathloss at the current positions, "
+                          "shadowing, fast fading) are re-evaluated; they are held in between "
+                          "(s). 0 = per link, a tenth of the coherence time 0.423/f_D at the "
+                          "link's relative speed, at most 10 ms.",
+                          TimeValue(Seconds(0)),
                           MakeTimeAccessor(&RadioChannel::m_fadingUpdatePeriod),
-                          MakeTimeChecker(NanoSeconds(1)))
+                          MakeTimeChecker(Seconds(0)))
             .AddAttribute("FastFading",
                           "Apply 3GPP TR 38.901 sec. 7.5 fast fading and beamforming to serving "
                           "links; false keeps pathloss, shadowing and antenna gains only.",
@@ -57,7 +56,7 @@ void
 RadioChannel::DoDispose()
 {
     m_pathloss = nullptr;
-    m_spectrumLoss = nullptr;
+    m_fading = nullptr;
     m_cells.clear();
     m_ues.clear();
     Object::DoDispose();
@@ -71,23 +70,16 @@ RadioChannel::Setup(Ptr<ThreeGppPropagationLossModel> pathloss,
 {
     m_pathloss = pathloss;
     m_numPrbs = grid.GetNumPrbs();
+    m_centreFrequencyHz = centreFrequencyHz;
     if ((m_fastFading || m_interferenceFading) && !fading)
     {
         throw std::invalid_argument("RadioChannel: fast fading is enabled but no channel model "
                                     "was given");
     }
-    if (fading)
-    {
-        m_spectrumLoss = CreateObject<ThreeGppSpectrumPropagationLossModel>();
-        m_spectrumLoss->SetChannelModel(fading);
-    }
-    // One spectrum band per PRB, centred on the carrier.
-    std::vector<double> centres(m_numPrbs);
-    for (uint32_t k = 0; k < m_numPrbs; ++k)
-    {
-        centres[k] = centreFrequencyHz + (k + 0.5 - m_numPrbs / 2.0) * grid.GetPrbBandwidthHz();
-    }
-    m_prbSpectrum = Create<SpectrumModel>(centres);
+    m_fading = fading;
+    // PRBs are centred on the carrier.
+    m_prbBandwidthHz = grid.GetPrbBandwidthHz();
+    m_firstPrbCentreHz = centreFrequencyHz + (0.5 - m_numPrbs / 2.0) * m_prbBandwidthHz;
 }
 
 uint32_t
@@ -130,7 +122,33 @@ RadioChannel::GetNumUes() const
 bool
 RadioChannel::IsStale(const CachedGain& cached) const
 {
-    return !cached.computedAt || Simulator::Now() - *cached.computedAt >= m_fadingUpdatePeriod;
+    return !cached.computedAt || Simulator::Now() - *cached.computedAt >= cached.validFor;
+}
+
+Time
+RadioChannel::UpdatePeriod(uint32_t cell, uint32_t ue) const
+{
+    if (!m_fadingUpdatePeriod.IsZero())
+    {
+        return m_fadingUpdatePeriod;
+    }
+    const Time maxAutoPeriod = MilliSeconds(10);
+    Vector relative = m_ues[ue].node->GetObject<MobilityModel>()->GetVelocity() -
+                      m_cells[cell].node->GetObject<MobilityModel>()->GetVelocity();
+    double dopplerHz = relative.GetLength() * m_centreFrequencyHz / 299792458.0;
+    if (dopplerHz * maxAutoPeriod.GetSeconds() <= 0.0423)
+    {
+        return maxAutoPeriod;
+    }
+    return Seconds(0.1 * 0.423 / dopplerHz); // Clarke's coherence time, TR 38.901 sec. 7.6.3
+}
+
+void
+RadioChannel::Refresh(CachedGain& cached, std::vector<double> gain, uint32_t cell, uint32_t ue)
+{
+    cached.gain = std::move(gain);
+    cached.computedAt = Simulator::Now();
+    cached.validFor = UpdatePeriod(cell, ue);
 }
 
 double
@@ -186,16 +204,73 @@ RadioChannel::UseSingleElement(uint32_t cell, uint32_t ue) const
 std::vector<double>
 RadioChannel::FadingGain(uint32_t cell, uint32_t ue) const
 {
-    auto params = Create<SpectrumSignalParameters>();
-    params->psd = Create<SpectrumValue>(m_prbSpectrum);
-    *params->psd = 1.0; // unit PSD: the result is the gain itself
-    Ptr<SpectrumValue> rx =
-        m_spectrumLoss->CalcRxPowerSpectralDensity(params,
-                                                   m_cells[cell].node->GetObject<MobilityModel>(),
-                                                   m_ues[ue].node->GetObject<MobilityModel>(),
-                                                   m_cells[cell].array,
-                                                   m_ues[ue].array);
-    return std::vector<double>(rx->ConstValuesBegin(), rx->ConstValuesEnd());
+    using Matrix = MatrixBasedChannelModel;
+    Ptr<MobilityModel> a = m_cells[cell].node->GetObject<MobilityModel>();
+    Ptr<MobilityModel> b = m_ues[ue].node->GetObject<MobilityModel>();
+    const auto& aArray = m_cells[cell].array;
+    const auto& bArray = m_ues[ue].array;
+    Ptr<const Matrix::ChannelMatrix> channel = m_fading->GetChannel(a, b, aArray, bArray);
+    Ptr<const Matrix::ChannelParams> params = m_fading->GetParams(a, b);
+
+    // The matrix H[u][s][cluster] may have been generated in the b -> a direction.
+    const bool reverse = channel->IsReverse(aArray->GetId(), bArray->GetId());
+    const PhasedArrayModel::ComplexVector sW =
+        reverse ? bArray->GetBeamformingVector() : aArray->GetBeamformingVector();
+    const PhasedArrayModel::ComplexVector uW =
+        reverse ? aArray->GetBeamformingVector() : bArray->GetBeamformingVector();
+    // Arrival/departure angles as seen from the direction the matrix was generated in.
+    const bool sameDirection = params->m_nodeIds == channel->m_nodeIds;
+    const auto& zoa = params->m_angle[sameDirection ? Matrix::ZOA_INDEX : Matrix::ZOD_INDEX];
+    const auto& zod = params->m_angle[sameDirection ? Matrix::ZOD_INDEX : Matrix::ZOA_INDEX];
+    const auto& aoa = params->m_angle[sameDirection ? Matrix::AOA_INDEX : Matrix::AOD_INDEX];
+    const auto& aod = params->m_angle[sameDirection ? Matrix::AOD_INDEX : Matrix::AOA_INDEX];
+    const Vector sSpeed = a->GetVelocity();
+    const Vector uSpeed = b->GetVelocity();
+    // ns-3 uses c = 3e8 m/s for the Doppler phase; kept identical to stay comparable.
+    const double dopplerFactor =
+        2 * M_PI * Simulator::Now().GetSeconds() * m_centreFrequencyHz / 3e8;
+    const double degToRad = M_PI / 180;
+
+    const std::size_t numClusters = channel->m_channel[0][0].size();
+    std::vector<std::complex<double>> phasor(numClusters); // cluster term at the current PRB
+    std::vector<std::complex<double>> step(numClusters);   // its change from one PRB to the next
+    for (std::size_t c = 0; c < numClusters; ++c)
+    {
+        std::complex<double> longTerm = 0;
+        for (std::size_t s = 0; s < sW.size(); ++s)
+        {
+            std::complex<double> rxSum = 0;
+            for (std::size_t u = 0; u < uW.size(); ++u)
+            {
+                rxSum += uW[u] * channel->m_channel[u][s][c];
+            }
+            longTerm += sW[s] * rxSum;
+        }
+        auto direction = [degToRad](double zenithDeg, double azimuthDeg, const Vector& v) {
+            return std::sin(zenithDeg * degToRad) * std::cos(azimuthDeg * degToRad) * v.x +
+                   std::sin(zenithDeg * degToRad) * std::sin(azimuthDeg * degToRad) * v.y +
+                   std::cos(zenithDeg * degToRad) * v.z;
+        };
+        const double dopplerPhase =
+            dopplerFactor * (direction(zoa[c], aoa[c], uSpeed) + direction(zod[c], aod[c], sSpeed) +
+                             2 * params->m_alpha[c] * params->m_D[c]);
+        const double delayS = params->m_delay[c];
+        phasor[c] = longTerm * std::polar(1.0, dopplerPhase) *
+                    std::polar(1.0, -2 * M_PI * m_firstPrbCentreHz * delayS);
+        step[c] = std::polar(1.0, -2 * M_PI * m_prbBandwidthHz * delayS);
+    }
+    std::vector<double> gain(m_numPrbs);
+    for (uint32_t k = 0; k < m_numPrbs; ++k)
+    {
+        std::complex<double> sum = 0;
+        for (std::size_t c = 0; c < numClusters; ++c)
+        {
+            sum += phasor[c];
+            phasor[c] *= step[c];
+        }
+        gain[k] = std::norm(sum);
+    }
+    return gain;
 }
 
 const std::vector<double>&
@@ -208,11 +283,12 @@ RadioChannel::GetServingGain(uint32_t ue)
     }
     uint32_t cell = m_servingCell[ue];
     double pathGain = PathGainLinear(cell, ue);
+    std::vector<double> gain;
     if (m_fastFading)
     {
         SteerServingBeams(cell, ue);
-        cached.gain = FadingGain(cell, ue);
-        for (double& g : cached.gain)
+        gain = FadingGain(cell, ue);
+        for (double& g : gain)
         {
             g *= pathGain;
         }
@@ -222,9 +298,9 @@ RadioChannel::GetServingGain(uint32_t ue)
         // Array gain of a beam steered at the line-of-sight direction, no multipath.
         double arrayGain =
             m_cells[cell].array->GetNumberOfElements() * m_ues[ue].array->GetNumberOfElements();
-        cached.gain.assign(m_numPrbs, pathGain * ElementGainLinear(cell, ue) * arrayGain);
+        gain.assign(m_numPrbs, pathGain * ElementGainLinear(cell, ue) * arrayGain);
     }
-    cached.computedAt = Simulator::Now();
+    Refresh(cached, std::move(gain), cell, ue);
     return cached.gain;
 }
 
@@ -237,20 +313,21 @@ RadioChannel::GetInterferenceGain(uint32_t cell, uint32_t ue)
         return cached.gain;
     }
     double pathGain = PathGainLinear(cell, ue);
+    std::vector<double> gain;
     if (m_interferenceFading)
     {
         UseSingleElement(cell, ue);
-        cached.gain = FadingGain(cell, ue);
-        for (double& g : cached.gain)
+        gain = FadingGain(cell, ue);
+        for (double& g : gain)
         {
             g *= pathGain;
         }
     }
     else
     {
-        cached.gain.assign(m_numPrbs, pathGain * ElementGainLinear(cell, ue));
+        gain.assign(m_numPrbs, pathGain * ElementGainLinear(cell, ue));
     }
-    cached.computedAt = Simulator::Now();
+    Refresh(cached, std::move(gain), cell, ue);
     return cached.gain;
 }
 

@@ -8,7 +8,6 @@
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/phased-array-model.h"
-#include "ns3/spectrum-model.h"
 
 #include <memory>
 #include <optional>
@@ -18,23 +17,24 @@ namespace ns3
 {
 
 class ThreeGppPropagationLossModel;
-class ThreeGppSpectrumPropagationLossModel;
 
 /**
  * \ingroup radio
  * Per-PRB link gains between every cell (gNB antenna array) and every UE, built on
  * ns-3's 3GPP TR 38.901 models:
  *  - pathloss + shadowing from a ThreeGppPropagationLossModel (Table 7.4.1-1),
- *  - fast fading and beamforming gain from ThreeGppSpectrumPropagationLossModel on a
- *    ThreeGppChannelModel (sec. 7.5), evaluated on one band per PRB.
+ *  - fast fading and beamforming gain on the channel matrices of a ThreeGppChannelModel
+ *    (sec. 7.5), evaluated at each PRB centre as ThreeGppSpectrumPropagationLossModel
+ *    does (see FadingGain()).
  *
  * Serving links use beams steered at the line-of-sight direction of the peer at both
  * ends (ideal direct-path beamforming). Interference links see the gNB through one
  * array element: averaged over the directions a neighbour cell steers to, an
  * N-element beam normalised to unit power delivers the per-element gain, so this is
  * the mean interference power (its fast variation is only kept when
- * InterferenceFading is true). Gains are recomputed every FadingUpdatePeriod and
- * held in between; all gains are reciprocal, so uplink and downlink share them.
+ * InterferenceFading is true). Gains are recomputed every FadingUpdatePeriod (by
+ * default a tenth of each link's coherence time) and held in between; all gains are
+ * reciprocal, so uplink and downlink share them.
  */
 class RadioChannel : public Object
 {
@@ -90,14 +90,26 @@ class RadioChannel : public Object
     {
         std::vector<double> gain;
         std::optional<Time> computedAt;
+        Time validFor; //!< update period used for this link
     };
 
     bool IsStale(const CachedGain& cached) const;
+    /// The update period of a link: FadingUpdatePeriod, or when that is 0 a tenth of
+    /// the coherence time 0.423 / f_D at the current relative speed, at most kMaxAutoPeriod.
+    Time UpdatePeriod(uint32_t cell, uint32_t ue) const;
+    /// Stores a freshly computed gain with its time stamp and validity.
+    void Refresh(CachedGain& cached, std::vector<double> gain, uint32_t cell, uint32_t ue);
     /// Pathloss + shadowing as a linear gain, from ns-3's propagation loss model.
     double PathGainLinear(uint32_t cell, uint32_t ue) const;
     /// Element power gains (linear) of the gNB and UE arrays toward each other.
     double ElementGainLinear(uint32_t cell, uint32_t ue) const;
-    /// Fast fading x beamforming gain per PRB for the current beamforming vectors.
+    /**
+     * Fast fading x beamforming gain per PRB for the current beamforming vectors: the
+     * computation of ns-3's ThreeGppSpectrumPropagationLossModel (cluster long-term
+     * terms w_u^T H_n w_s, per-cluster Doppler, delay phase at each PRB centre) on the
+     * same channel matrix, but with the per-PRB delay phasors advanced by one complex
+     * multiplication per PRB instead of a sin/cos each (PRB centres are evenly spaced).
+     */
     std::vector<double> FadingGain(uint32_t cell, uint32_t ue) const;
     void SteerServingBeams(uint32_t cell, uint32_t ue) const;
     void UseSingleElement(uint32_t cell, uint32_t ue) const;
@@ -107,9 +119,11 @@ class RadioChannel : public Object
     bool m_interferenceFading;
 
     Ptr<ThreeGppPropagationLossModel> m_pathloss;
-    Ptr<ThreeGppSpectrumPropagationLossModel> m_spectrumLoss;
-    Ptr<const SpectrumModel> m_prbSpectrum;
+    Ptr<MatrixBasedChannelModel> m_fading;
     uint32_t m_numPrbs{0};
+    double m_firstPrbCentreHz{0};
+    double m_prbBandwidthHz{0};
+    double m_centreFrequencyHz{0};
 
     std::vector<Terminal> m_cells;
     std::vector<Terminal> m_ues;

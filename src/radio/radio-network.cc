@@ -100,6 +100,12 @@ RadioNetwork::GetTypeId()
                           UintegerValue(4),
                           MakeUintegerAccessor(&RadioNetwork::m_harqRttSlots),
                           MakeUintegerChecker<uint32_t>(1, 64))
+            .AddAttribute("CsiPeriodSlots",
+                          "Periodicity of the CSI (CQI) reports that scheduling and MCS "
+                          "choice use, in slots (TS 38.214 sec. 5.2.2.5: 4 to 320)",
+                          UintegerValue(5),
+                          MakeUintegerAccessor(&RadioNetwork::m_csiPeriodSlots),
+                          MakeUintegerChecker<uint32_t>(1, 320))
             .AddTraceSource("SlotKpi",
                             "One record per transport block transmitted",
                             MakeTraceSourceAccessor(&RadioNetwork::m_slotKpiTrace),
@@ -157,6 +163,11 @@ RadioNetwork::Setup(const OfdmaGrid& grid,
                     Ptr<LinkAdaptation> linkAdaptation)
 {
     m_grid = grid;
+    m_gnbPowerPerPrbW = DbmToW(m_gnbTxPowerDbm) / grid.GetNumPrbs();
+    m_ueTxPowerW = DbmToW(m_ueTxPowerDbm);
+    const double kTPerPrbDbm = kThermalNoiseDbmPerHz + 10 * std::log10(grid.GetPrbBandwidthHz());
+    m_noisePerPrbW[Index(LinkDirection::Downlink)] = DbmToW(kTPerPrbDbm + m_ueNoiseFigureDb);
+    m_noisePerPrbW[Index(LinkDirection::Uplink)] = DbmToW(kTPerPrbDbm + m_gnbNoiseFigureDb);
     m_channel = channel;
     m_linkAdaptation = linkAdaptation;
     const uint32_t numCells = channel->GetNumCells();
@@ -292,7 +303,7 @@ RadioNetwork::GetUeTxPowerDbm() const
 double
 RadioNetwork::UePowerPerPrbW(uint32_t ue, uint32_t numPrbs) const
 {
-    return DbmToW(m_ueTxPowerDbm) / std::max(1u, numPrbs);
+    return m_ueTxPowerW / std::max(1u, numPrbs);
 }
 
 void
@@ -305,9 +316,15 @@ RadioNetwork::Slot()
     for (LinkDirection direction : kDirections)
     {
         TransmitDirection(direction);
-        MeasureChannelQuality(direction);
     }
     ++m_slot;
+    if (m_slot % m_csiPeriodSlots == 0)
+    {
+        for (LinkDirection direction : kDirections)
+        {
+            MeasureChannelQuality(direction);
+        }
+    }
     m_slotEvent = Simulator::Schedule(m_grid->GetSlotDuration(), &RadioNetwork::Slot, this);
 }
 
@@ -349,13 +366,12 @@ RadioNetwork::ScheduleDirection(LinkDirection direction)
             candidate.ueId = ue;
             candidate.backlogBytes =
                 link.fullBuffer ? SchedulingCandidate::kFullBuffer : link.unsentBytes;
-            candidate.prbBytes.resize(numPrbs, 0.0);
+            candidate.prbBytes = link.prbBytes;
             for (uint32_t prb = 0; prb < numPrbs; ++prb)
             {
-                if (owner[prb] == RadioScheduler::kUnallocated)
+                if (owner[prb] != RadioScheduler::kUnallocated)
                 {
-                    candidate.prbBytes[prb] =
-                        m_linkAdaptation->EstimateBytesPerPrb(10.0 * std::log10(link.cqiSinr[prb]));
+                    candidate.prbBytes[prb] = 0.0; // held by a HARQ retransmission
                 }
             }
             candidates.push_back(std::move(candidate));
@@ -385,7 +401,6 @@ double
 RadioNetwork::PrbSinr(LinkDirection direction, uint32_t ue, uint32_t prb, double txPowerW)
 {
     const uint32_t cell = m_servingCell[ue];
-    const double prbHz = m_grid->GetPrbBandwidthHz();
     const double signal = txPowerW * m_channel->GetServingGain(ue)[prb];
     double interference = 0.0;
     const auto d = Index(direction);
@@ -402,8 +417,7 @@ RadioNetwork::PrbSinr(LinkDirection direction, uint32_t ue, uint32_t prb, double
         }
         if (direction == LinkDirection::Downlink)
         {
-            interference += DbmToW(m_gnbTxPowerDbm) / m_grid->GetNumPrbs() *
-                            m_channel->GetInterferenceGain(other, ue)[prb];
+            interference += m_gnbPowerPerPrbW * m_channel->GetInterferenceGain(other, ue)[prb];
         }
         else
         {
@@ -411,10 +425,7 @@ RadioNetwork::PrbSinr(LinkDirection direction, uint32_t ue, uint32_t prb, double
                             m_channel->GetInterferenceGain(cell, interferer)[prb];
         }
     }
-    double noiseFigureDb =
-        direction == LinkDirection::Downlink ? m_ueNoiseFigureDb : m_gnbNoiseFigureDb;
-    double noise = DbmToW(kThermalNoiseDbmPerHz + noiseFigureDb) * prbHz;
-    return signal / (noise + interference);
+    return signal / (m_noisePerPrbW[d] + interference);
 }
 
 void
@@ -425,17 +436,16 @@ RadioNetwork::MeasureChannelQuality(LinkDirection direction)
     for (uint32_t ue = 0; ue < m_servingCell.size(); ++ue)
     {
         UeLink& link = m_links[d][ue];
-        if (m_allocatedPrbs[d][ue] > 0)
-        {
-            link.lastPrbCount = m_allocatedPrbs[d][ue];
-        }
         double txPowerW = direction == LinkDirection::Downlink
-                              ? DbmToW(m_gnbTxPowerDbm) / numPrbs
+                              ? m_gnbPowerPerPrbW
                               : UePowerPerPrbW(ue, link.lastPrbCount);
         link.cqiSinr.resize(numPrbs);
+        link.prbBytes.resize(numPrbs);
         for (uint32_t prb = 0; prb < numPrbs; ++prb)
         {
             link.cqiSinr[prb] = PrbSinr(direction, ue, prb, txPowerW);
+            link.prbBytes[prb] =
+                m_linkAdaptation->EstimateBytesPerPrb(10.0 * std::log10(link.cqiSinr[prb]));
         }
     }
 }
@@ -519,8 +529,9 @@ RadioNetwork::TransmitDirection(LinkDirection direction)
                     prbs.push_back(prb);
                 }
             }
+            link.lastPrbCount = prbs.size();
             double txPowerW = direction == LinkDirection::Downlink
-                                  ? DbmToW(m_gnbTxPowerDbm) / numPrbs
+                                  ? m_gnbPowerPerPrbW
                                   : UePowerPerPrbW(ue, prbs.size());
             std::vector<double> sinr;
             std::vector<double> cqi;

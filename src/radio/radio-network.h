@@ -60,8 +60,8 @@ struct SlotKpi
  * with interference from exactly the PRBs that the other cells (downlink) or their
  * UEs (uplink) use in the same slot; link adaptation picks the MCS from the last
  * measured channel (CQI), the block error is drawn from the BLER model at the SINR
- * actually experienced, and failed blocks are retransmitted by synchronous HARQ with
- * chase combining (or re-queued when HARQ is off).
+ * actually experienced (CSI is reported every CsiPeriodSlots), and failed blocks are retransmitted
+ * by synchronous HARQ with chase combining (or re-queued when HARQ is off).
  *
  * Traffic is byte queues per UE and direction: full buffer, or finite transfers
  * whose callback fires when their last byte is decoded (end of that slot).
@@ -147,8 +147,9 @@ class RadioNetwork : public Object
         std::map<uint64_t, Transfer> transfers; //!< by transfer id, in arrival order
         uint64_t unsentBytes{0};
         std::deque<HarqBlock> harq;
-        std::vector<double> cqiSinr; //!< last measured per-PRB SINR (linear)
-        uint32_t lastPrbCount{0};    //!< uplink power is split over this many PRBs in CQI
+        std::vector<double> cqiSinr;  //!< per-PRB SINR (linear) of the last CSI report
+        std::vector<double> prbBytes; //!< per-PRB bytes estimated from the last CSI report
+        uint32_t lastPrbCount{0};     //!< uplink power is split over this many PRBs in CQI
         uint64_t deliveredBytes{0};
     };
 
@@ -173,6 +174,12 @@ class RadioNetwork : public Object
     bool m_harq;
     uint8_t m_harqMaxTransmissions;
     uint32_t m_harqRttSlots;
+    uint32_t m_csiPeriodSlots;
+
+    // Derived from the attributes in Setup().
+    double m_gnbPowerPerPrbW{0};
+    double m_ueTxPowerW{0};
+    double m_noisePerPrbW[2]{0, 0}; //!< [direction]: at the UE (DL) or the gNB (UL)
 
     std::optional<OfdmaGrid> m_grid;
     Ptr<RadioChannel> m_channel;
