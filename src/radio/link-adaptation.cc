@@ -227,11 +227,13 @@ LinkAdaptation::GetThresholds() const
     m_thresholds = Thresholds{};
     m_thresholds.cqiDb.assign(McsTable::kMaxCqi + 1, 0.0);
     m_thresholds.cqiPrbBytes.assign(McsTable::kMaxCqi + 1, 0.0);
+    m_thresholds.cqiLinear.assign(McsTable::kMaxCqi + 1, 0.0);
     const double bytesPerUnitEfficiency = GetNumDataRe(1) * m_numLayers / 8.0;
     for (uint8_t cqi = 1; cqi <= McsTable::kMaxCqi; ++cqi)
     {
         const ModCodEntry& entry = McsTable::GetCqi(m_mcsTable, cqi);
         m_thresholds.cqiDb[cqi] = FindThresholdDb(entry, ComputeTbsBits(entry, m_cqiReferencePrbs));
+        m_thresholds.cqiLinear[cqi] = std::pow(10.0, m_thresholds.cqiDb[cqi] / 10);
         m_thresholds.cqiPrbBytes[cqi] =
             McsTable::GetMcs(m_mcsTable, McsFromCqi(cqi)).spectralEfficiency *
             bytesPerUnitEfficiency;
@@ -348,6 +350,24 @@ LinkAdaptation::EstimateBytesPerPrb(double prbSinrDb) const
         return GetThresholds().cqiPrbBytes[SelectCqi(prbSinrDb)];
     }
     return efficiency * GetNumDataRe(1) * m_numLayers / 8;
+}
+
+double
+LinkAdaptation::EstimateBytesPerPrbLinear(double prbSinrLinear) const
+{
+    if (m_mode == SHANNON_GAP || m_fixedMcs != kAdaptiveMcs || !(prbSinrLinear >= 0))
+    {
+        return EstimateBytesPerPrb(10 * std::log10(prbSinrLinear)); // also rejects NaN
+    }
+    const Thresholds& thresholds = GetThresholds();
+    for (uint8_t cqi = McsTable::kMaxCqi; cqi >= 1; --cqi)
+    {
+        if (prbSinrLinear >= thresholds.cqiLinear[cqi])
+        {
+            return thresholds.cqiPrbBytes[cqi];
+        }
+    }
+    return 0;
 }
 
 } // namespace ns3

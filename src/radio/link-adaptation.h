@@ -110,6 +110,9 @@ class LinkAdaptation : public Object
      */
     double EstimateBytesPerPrb(double prbSinrDb) const;
 
+    /// EstimateBytesPerPrb() for a linear SINR; saves the per-PRB log10 in the slot loop.
+    double EstimateBytesPerPrbLinear(double prbSinrLinear) const;
+
     /**
      * N_RE: data REs per layer of numPrbs PRBs in one slot (TS 38.214 sec. 5.1.3.2 step 1).
      * \throws std::invalid_argument for numPrbs outside [1, 275] or a slot layout without data
@@ -144,6 +147,7 @@ class LinkAdaptation : public Object
     struct Thresholds
     {
         std::vector<double> cqiDb;       //!< index = CQI (entry 0 unused)
+        std::vector<double> cqiLinear;   //!< the same thresholds as linear SINR
         std::vector<double> cqiPrbBytes; //!< bytes per PRB of McsFromCqi(cqi), index = CQI
         std::map<uint32_t, std::vector<double>> mcsDbByPrbs; //!< numPrbs -> index = MCS
     };

@@ -23,36 +23,46 @@ namespace
 void
 CheckCandidates(const std::vector<SchedulingCandidate>& candidates, uint32_t numPrbs)
 {
+    // The message stream is only built on failure: this runs every slot.
+    auto fail = [](const auto&... parts) {
+        std::ostringstream msg;
+        (msg << ... << parts);
+        throw std::invalid_argument(msg.str());
+    };
     std::unordered_set<uint32_t> seen;
     for (const SchedulingCandidate& c : candidates)
     {
-        std::ostringstream msg;
         if (c.ueId == RadioScheduler::kUnallocated)
         {
-            msg << "ueId " << c.ueId << " is reserved for unallocated PRBs";
+            fail("ueId ", c.ueId, " is reserved for unallocated PRBs");
         }
-        else if (!seen.insert(c.ueId).second)
+        if (!seen.insert(c.ueId).second)
         {
-            msg << "ueId " << c.ueId << " appears twice among the scheduling candidates";
+            fail("ueId ", c.ueId, " appears twice among the scheduling candidates");
         }
-        else if (c.prbBytes.size() != numPrbs)
+        if (c.prbBytes.size() != numPrbs)
         {
-            msg << "ueId " << c.ueId << " has " << c.prbBytes.size()
-                << " per-PRB byte estimates for a carrier of " << numPrbs << " PRBs";
+            fail("ueId ",
+                 c.ueId,
+                 " has ",
+                 c.prbBytes.size(),
+                 " per-PRB byte estimates for a carrier of ",
+                 numPrbs,
+                 " PRBs");
         }
-        else
+        auto bad = std::find_if(c.prbBytes.begin(), c.prbBytes.end(), [](double b) {
+            return !(b >= 0) || !std::isfinite(b);
+        });
+        if (bad != c.prbBytes.end())
         {
-            auto bad = std::find_if(c.prbBytes.begin(), c.prbBytes.end(), [](double b) {
-                return !(b >= 0) || !std::isfinite(b);
-            });
-            if (bad == c.prbBytes.end())
-            {
-                continue;
-            }
-            msg << "ueId " << c.ueId << " has an invalid byte estimate " << *bad << " on PRB "
-                << (bad - c.prbBytes.begin()) << " (must be finite and >= 0)";
+            fail("ueId ",
+                 c.ueId,
+                 " has an invalid byte estimate ",
+                 *bad,
+                 " on PRB ",
+                 bad - c.prbBytes.begin(),
+                 " (must be finite and >= 0)");
         }
-        throw std::invalid_argument(msg.str());
     }
 }
 
@@ -92,6 +102,10 @@ MetricScheduler::Allocate(const std::vector<SchedulingCandidate>& candidates, ui
     std::vector<uint32_t> owners(numPrbs, kUnallocated);
     const std::vector<size_t> order = GetTieBreakOrder(candidates);
     std::vector<Grant> grants(candidates.size());
+    for (size_t i = 0; i < candidates.size(); ++i)
+    {
+        grants[i].slotWeight = GetSlotWeight(candidates[i]);
+    }
 
     for (uint64_t rbgStart = 0; rbgStart < numPrbs; rbgStart += m_rbgSizePrbs)
     {
@@ -150,6 +164,12 @@ MetricScheduler::GetTieBreakOrder(const std::vector<SchedulingCandidate>& candid
         return candidates[a].ueId < candidates[b].ueId;
     });
     return order;
+}
+
+double
+MetricScheduler::GetSlotWeight(const SchedulingCandidate& candidate) const
+{
+    return 1.0;
 }
 
 } // namespace ns3

@@ -47,7 +47,15 @@ class MetricScheduler : public RadioScheduler
     {
         uint32_t numPrbs{0};
         double bytes{0};
+        double slotWeight{1}; //!< GetSlotWeight() of the candidate, computed once per slot
     };
+
+    /**
+     * \brief A per-candidate factor that stays fixed during one slot's allocation
+     * (e.g. proportional fair's 1 / T^alpha), computed once per slot so that
+     * ComputeMetric() does not redo it for every RBG. Default 1.
+     */
+    virtual double GetSlotWeight(const SchedulingCandidate& candidate) const;
 
     /**
      * \brief Priority of giving the remaining PRBs of the current RBG to a candidate.

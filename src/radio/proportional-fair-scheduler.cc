@@ -85,8 +85,13 @@ ProportionalFairScheduler::ComputeMetric(const SchedulingCandidate& candidate,
                                          double rbgBytes,
                                          const Grant& grant) const
 {
-    const double average = GetAverageBytesPerSlot(candidate.ueId);
-    return rbgBytes / (m_alpha == 1.0 ? average : std::pow(average, m_alpha));
+    return rbgBytes * grant.slotWeight;
+}
+
+double
+ProportionalFairScheduler::GetSlotWeight(const SchedulingCandidate& candidate) const
+{
+    return 1.0 / std::pow(GetAverageBytesPerSlot(candidate.ueId), m_alpha);
 }
 
 } // namespace ns3

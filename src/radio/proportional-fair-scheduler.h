@@ -37,6 +37,8 @@ class ProportionalFairScheduler : public MetricScheduler
     double ComputeMetric(const SchedulingCandidate& candidate,
                          double rbgBytes,
                          const Grant& grant) const override;
+    /// 1 / T^alpha of the candidate.
+    double GetSlotWeight(const SchedulingCandidate& candidate) const override;
 
     double m_alpha;
     uint32_t m_timeConstantSlots;

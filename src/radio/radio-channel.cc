@@ -18,6 +18,23 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("RadioChannel");
 NS_OBJECT_ENSURE_REGISTERED(RadioChannel);
 
+namespace
+{
+
+Ptr<MobilityModel>
+MobilityOf(Ptr<Node> node)
+{
+    Ptr<MobilityModel> mobility = node->GetObject<MobilityModel>();
+    if (!mobility)
+    {
+        throw std::invalid_argument("node " + std::to_string(node->GetId()) +
+                                    " has no MobilityModel");
+    }
+    return mobility;
+}
+
+} // namespace
+
 TypeId
 RadioChannel::GetTypeId()
 {
@@ -85,7 +102,7 @@ RadioChannel::Setup(Ptr<ThreeGppPropagationLossModel> pathloss,
 uint32_t
 RadioChannel::AddCell(Ptr<Node> gnb, Ptr<PhasedArrayModel> array)
 {
-    m_cells.push_back({gnb, array});
+    m_cells.push_back({gnb, MobilityOf(gnb), array});
     m_interferenceGain.assign(m_cells.size() * m_ues.size(), CachedGain{});
     return m_cells.size() - 1;
 }
@@ -93,7 +110,7 @@ RadioChannel::AddCell(Ptr<Node> gnb, Ptr<PhasedArrayModel> array)
 uint32_t
 RadioChannel::AddUe(Ptr<Node> ue, Ptr<PhasedArrayModel> array)
 {
-    m_ues.push_back({ue, array});
+    m_ues.push_back({ue, MobilityOf(ue), array});
     m_servingCell.push_back(0);
     m_servingGain.emplace_back();
     m_interferenceGain.assign(m_cells.size() * m_ues.size(), CachedGain{});
@@ -133,8 +150,7 @@ RadioChannel::UpdatePeriod(uint32_t cell, uint32_t ue) const
         return m_fadingUpdatePeriod;
     }
     const Time maxAutoPeriod = MilliSeconds(10);
-    Vector relative = m_ues[ue].node->GetObject<MobilityModel>()->GetVelocity() -
-                      m_cells[cell].node->GetObject<MobilityModel>()->GetVelocity();
+    Vector relative = m_ues[ue].mobility->GetVelocity() - m_cells[cell].mobility->GetVelocity();
     double dopplerHz = relative.GetLength() * m_centreFrequencyHz / 299792458.0;
     if (dopplerHz * maxAutoPeriod.GetSeconds() <= 0.0423)
     {
@@ -155,17 +171,15 @@ double
 RadioChannel::PathGainLinear(uint32_t cell, uint32_t ue) const
 {
     // CalcRxPower with 0 dBm transmit power returns minus the loss in dB.
-    double gainDb = m_pathloss->CalcRxPower(0.0,
-                                            m_cells[cell].node->GetObject<MobilityModel>(),
-                                            m_ues[ue].node->GetObject<MobilityModel>());
+    double gainDb = m_pathloss->CalcRxPower(0.0, m_cells[cell].mobility, m_ues[ue].mobility);
     return std::pow(10.0, gainDb / 10.0);
 }
 
 double
 RadioChannel::ElementGainLinear(uint32_t cell, uint32_t ue) const
 {
-    Vector gnbPos = m_cells[cell].node->GetObject<MobilityModel>()->GetPosition();
-    Vector uePos = m_ues[ue].node->GetObject<MobilityModel>()->GetPosition();
+    Vector gnbPos = m_cells[cell].mobility->GetPosition();
+    Vector uePos = m_ues[ue].mobility->GetPosition();
     auto power = [](const std::pair<double, double>& field) {
         return field.first * field.first + field.second * field.second;
     };
@@ -182,8 +196,8 @@ RadioChannel::GetAverageGainDb(uint32_t cell, uint32_t ue)
 void
 RadioChannel::SteerServingBeams(uint32_t cell, uint32_t ue) const
 {
-    Vector gnbPos = m_cells[cell].node->GetObject<MobilityModel>()->GetPosition();
-    Vector uePos = m_ues[ue].node->GetObject<MobilityModel>()->GetPosition();
+    Vector gnbPos = m_cells[cell].mobility->GetPosition();
+    Vector uePos = m_ues[ue].mobility->GetPosition();
     const auto& gnbArray = m_cells[cell].array;
     const auto& ueArray = m_ues[ue].array;
     gnbArray->SetBeamformingVector(gnbArray->GetBeamformingVector(Angles(uePos, gnbPos)));
@@ -205,8 +219,8 @@ std::vector<double>
 RadioChannel::FadingGain(uint32_t cell, uint32_t ue) const
 {
     using Matrix = MatrixBasedChannelModel;
-    Ptr<MobilityModel> a = m_cells[cell].node->GetObject<MobilityModel>();
-    Ptr<MobilityModel> b = m_ues[ue].node->GetObject<MobilityModel>();
+    Ptr<MobilityModel> a = m_cells[cell].mobility;
+    Ptr<MobilityModel> b = m_ues[ue].mobility;
     const auto& aArray = m_cells[cell].array;
     const auto& bArray = m_ues[ue].array;
     Ptr<const Matrix::ChannelMatrix> channel = m_fading->GetChannel(a, b, aArray, bArray);

@@ -4,6 +4,7 @@
 #include "radio/ofdma-grid.h"
 
 #include "ns3/matrix-based-channel-model.h"
+#include "ns3/mobility-model.h"
 #include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
@@ -83,6 +84,7 @@ class RadioChannel : public Object
     struct Terminal
     {
         Ptr<Node> node;
+        Ptr<MobilityModel> mobility; //!< looked up once: GetObject is a dynamic_cast
         Ptr<PhasedArrayModel> array;
     };
 

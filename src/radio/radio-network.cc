@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <sstream>
 #include <stdexcept>
 
@@ -163,6 +164,8 @@ RadioNetwork::Setup(const OfdmaGrid& grid,
                     Ptr<LinkAdaptation> linkAdaptation)
 {
     m_grid = grid;
+    m_allPrbs.resize(grid.GetNumPrbs());
+    std::iota(m_allPrbs.begin(), m_allPrbs.end(), 0u);
     m_gnbPowerPerPrbW = DbmToW(m_gnbTxPowerDbm) / grid.GetNumPrbs();
     m_ueTxPowerW = DbmToW(m_ueTxPowerDbm);
     const double kTPerPrbDbm = kThermalNoiseDbmPerHz + 10 * std::log10(grid.GetPrbBandwidthHz());
@@ -397,35 +400,50 @@ RadioNetwork::ScheduleDirection(LinkDirection direction)
     }
 }
 
-double
-RadioNetwork::PrbSinr(LinkDirection direction, uint32_t ue, uint32_t prb, double txPowerW)
+std::vector<double>
+RadioNetwork::PrbSinr(LinkDirection direction,
+                      uint32_t ue,
+                      const std::vector<uint32_t>& prbs,
+                      double txPowerW)
 {
-    const uint32_t cell = m_servingCell[ue];
-    const double signal = txPowerW * m_channel->GetServingGain(ue)[prb];
-    double interference = 0.0;
     const auto d = Index(direction);
+    const uint32_t cell = m_servingCell[ue];
+    const std::vector<double>& servingGain = m_channel->GetServingGain(ue);
+    std::vector<double> interference(prbs.size(), 0.0);
     for (uint32_t other = 0; other < m_cellUes.size(); ++other)
     {
         if (other == cell)
         {
             continue;
         }
-        uint32_t interferer = m_prbOwner[d][other][prb];
-        if (interferer == RadioScheduler::kUnallocated)
+        const auto& owner = m_prbOwner[d][other];
+        for (std::size_t i = 0; i < prbs.size(); ++i)
         {
-            continue;
-        }
-        if (direction == LinkDirection::Downlink)
-        {
-            interference += m_gnbPowerPerPrbW * m_channel->GetInterferenceGain(other, ue)[prb];
-        }
-        else
-        {
-            interference += UePowerPerPrbW(interferer, m_allocatedPrbs[d][interferer]) *
-                            m_channel->GetInterferenceGain(cell, interferer)[prb];
+            const uint32_t interferer = owner[prbs[i]];
+            if (interferer == RadioScheduler::kUnallocated)
+            {
+                continue;
+            }
+            if (direction == LinkDirection::Downlink)
+            {
+                // The other cell's gNB transmits on this PRB.
+                interference[i] +=
+                    m_gnbPowerPerPrbW * m_channel->GetInterferenceGain(other, ue)[prbs[i]];
+            }
+            else
+            {
+                // A UE of the other cell transmits on this PRB, heard by our gNB.
+                interference[i] += UePowerPerPrbW(interferer, m_allocatedPrbs[d][interferer]) *
+                                   m_channel->GetInterferenceGain(cell, interferer)[prbs[i]];
+            }
         }
     }
-    return signal / (m_noisePerPrbW[d] + interference);
+    std::vector<double> sinr(prbs.size());
+    for (std::size_t i = 0; i < prbs.size(); ++i)
+    {
+        sinr[i] = txPowerW * servingGain[prbs[i]] / (m_noisePerPrbW[d] + interference[i]);
+    }
+    return sinr;
 }
 
 void
@@ -439,13 +457,11 @@ RadioNetwork::MeasureChannelQuality(LinkDirection direction)
         double txPowerW = direction == LinkDirection::Downlink
                               ? m_gnbPowerPerPrbW
                               : UePowerPerPrbW(ue, link.lastPrbCount);
-        link.cqiSinr.resize(numPrbs);
+        link.cqiSinr = PrbSinr(direction, ue, m_allPrbs, txPowerW);
         link.prbBytes.resize(numPrbs);
         for (uint32_t prb = 0; prb < numPrbs; ++prb)
         {
-            link.cqiSinr[prb] = PrbSinr(direction, ue, prb, txPowerW);
-            link.prbBytes[prb] =
-                m_linkAdaptation->EstimateBytesPerPrb(10.0 * std::log10(link.cqiSinr[prb]));
+            link.prbBytes[prb] = m_linkAdaptation->EstimateBytesPerPrbLinear(link.cqiSinr[prb]);
         }
     }
 }
@@ -514,30 +530,25 @@ RadioNetwork::TransmitDirection(LinkDirection direction)
     for (uint32_t cell = 0; cell < m_cellUes.size(); ++cell)
     {
         const auto& owner = m_prbOwner[d][cell];
-        for (uint32_t ue : m_cellUes[cell])
+        std::map<uint32_t, std::vector<uint32_t>> prbsOf; // UE -> its PRBs, in PRB order
+        for (uint32_t prb = 0; prb < numPrbs; ++prb)
         {
-            if (m_allocatedPrbs[d][ue] == 0)
+            if (owner[prb] != RadioScheduler::kUnallocated)
             {
-                continue;
+                prbsOf[owner[prb]].push_back(prb);
             }
+        }
+        for (const auto& [ue, prbs] : prbsOf)
+        {
             UeLink& link = m_links[d][ue];
-            std::vector<uint32_t> prbs;
-            for (uint32_t prb = 0; prb < numPrbs; ++prb)
-            {
-                if (owner[prb] == ue)
-                {
-                    prbs.push_back(prb);
-                }
-            }
             link.lastPrbCount = prbs.size();
             double txPowerW = direction == LinkDirection::Downlink
                                   ? m_gnbPowerPerPrbW
                                   : UePowerPerPrbW(ue, prbs.size());
-            std::vector<double> sinr;
+            std::vector<double> sinr = PrbSinr(direction, ue, prbs, txPowerW);
             std::vector<double> cqi;
             for (uint32_t prb : prbs)
             {
-                sinr.push_back(PrbSinr(direction, ue, prb, txPowerW));
                 cqi.push_back(link.cqiSinr[prb]);
             }
             double sinrNow = std::pow(10.0, LinkAdaptation::EffectiveSinrDb(sinr) / 10.0);

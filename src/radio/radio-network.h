@@ -157,8 +157,11 @@ class RadioNetwork : public Object
     void ScheduleDirection(LinkDirection direction);
     void TransmitDirection(LinkDirection direction);
     void MeasureChannelQuality(LinkDirection direction);
-    /// Per-PRB SINR (linear) of a UE on the given PRBs with this slot's interference.
-    double PrbSinr(LinkDirection direction, uint32_t ue, uint32_t prb, double txPowerW);
+    /// SINR (linear) of a UE on each of the given PRBs with this slot's interference.
+    std::vector<double> PrbSinr(LinkDirection direction,
+                                uint32_t ue,
+                                const std::vector<uint32_t>& prbs,
+                                double txPowerW);
     std::vector<std::pair<uint64_t, uint32_t>> TakePayload(UeLink& link, uint32_t maxBytes);
     void Acknowledge(UeLink& link, const std::vector<std::pair<uint64_t, uint32_t>>& payload);
     void Requeue(UeLink& link, const std::vector<std::pair<uint64_t, uint32_t>>& payload);
@@ -182,6 +185,7 @@ class RadioNetwork : public Object
     double m_noisePerPrbW[2]{0, 0}; //!< [direction]: at the UE (DL) or the gNB (UL)
 
     std::optional<OfdmaGrid> m_grid;
+    std::vector<uint32_t> m_allPrbs; //!< 0 .. numPrbs - 1
     Ptr<RadioChannel> m_channel;
     Ptr<LinkAdaptation> m_linkAdaptation;
     Ptr<UniformRandomVariable> m_errorDraw;
