@@ -2,7 +2,9 @@
 // traffic over the 6G radio layer, and writes per-slot, per-transfer and per-UE KPI
 // traces plus a one-row summary and a JSON sidecar to --outDir.
 
+#include "compute/compute-helper.h"
 #include "helper/progress-reporter.h"
+#include "helper/radio-energy-accounting.h"
 #include "helper/radio-helper.h"
 #include "helper/radio-kpi-sink.h"
 #include "helper/run-metadata.h"
@@ -44,6 +46,7 @@ struct RadioCellConfig
     uint64_t transferBytes{100000};
     double transferIntervalS{0.05};
     double durationS{1.0};
+    std::string ueProfile{"phone"};
     bool slotTrace{true};
     std::string outDir{"out/radio-cell"};
 };
@@ -157,6 +160,10 @@ Run(int argc, char** argv)
              "mean time between transfers per UE and direction (s)",
              c.transferIntervalS);
     args.Add("duration", "simulated time (s)", c.durationS);
+    args.Add("ueProfile",
+             "device profile of the UEs (phone, embedded-gpu, laptop): transmit power and "
+             "energy accounting",
+             c.ueProfile);
     args.Add("slotTrace", "write slots.csv (one row per transport block)", c.slotTrace);
     args.Add("outDir", "output directory (created if missing)", c.outDir);
     args.Parse(argc, argv);
@@ -189,6 +196,14 @@ Run(int argc, char** argv)
         BadArgument("transferBytes/transferInterval",
                     std::to_string(c.transferBytes) + "/" + std::to_string(c.transferIntervalS),
                     "need at least one byte and a positive interval");
+    }
+    try
+    {
+        DeviceProfile::Get(c.ueProfile);
+    }
+    catch (const std::invalid_argument& e)
+    {
+        BadArgument("ueProfile", c.ueProfile, e.what());
     }
     try
     {
@@ -251,6 +266,10 @@ Run(int argc, char** argv)
     }
 
     RadioDeployment deployment = radio.Install(c.ues, c.ueSpeedMps, 0);
+    ComputeHelper compute;
+    std::vector<Ptr<ComputeDevice>> ueDevices = compute.Install(deployment.ueNodes, c.ueProfile);
+    compute.Install(deployment.gnbNodes, "edge-server");
+    RadioEnergyAccounting energy(deployment, ueDevices);
     RadioKpiSink sink(c.outDir, c.slotTrace);
     sink.Connect(deployment);
     for (uint32_t ue = 0; ue < c.ues; ++ue)
@@ -295,7 +314,7 @@ Run(int argc, char** argv)
     double wallS =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
 
-    RadioKpiSink::Totals totals = sink.Commit(deployment, stop);
+    RadioKpiSink::Totals totals = sink.Commit(deployment, stop, ueDevices);
     const double dlCellMbps = 8e-6 * totals.dlBytes / c.durationS / numCells;
     const double ulCellMbps = 8e-6 * totals.ulBytes / c.durationS / numCells;
     const double bler = totals.blocks ? double(totals.failedBlocks) / totals.blocks : 0.0;
@@ -313,7 +332,8 @@ Run(int argc, char** argv)
                           Column::Fixed("first_tx_bler", 6),
                           Column::Integer("transfers"),
                           Column::Fixed("mean_transfer_latency_s", 6),
-                          Column::Fixed("p95_transfer_latency_s", 6)});
+                          Column::Fixed("p95_transfer_latency_s", 6),
+                          Column::Fixed("mean_ue_radio_energy_j", 6)});
     summary.WriteRow(numCells,
                      c.ues,
                      grid.GetNumPrbs(),
@@ -325,7 +345,8 @@ Run(int argc, char** argv)
                      bler,
                      totals.transfers,
                      totals.meanTransferLatencyS,
-                     totals.p95TransferLatencyS);
+                     totals.p95TransferLatencyS,
+                     totals.meanUeRadioEnergyJ);
     summary.Commit();
 
     RunMetadata metadata("radio-cell");
@@ -347,6 +368,7 @@ Run(int argc, char** argv)
               << "  first-transmission BLER " << bler << "\n"
               << "  transfers completed     " << totals.transfers << " (mean latency "
               << totals.meanTransferLatencyS * 1e3 << " ms)\n"
+              << "  mean UE uplink energy   " << totals.meanUeRadioEnergyJ << " J\n"
               << "  wall time               " << wallS << " s (" << c.durationS / wallS
               << " simulated s per wall s)\n";
     Simulator::Destroy();

@@ -126,7 +126,9 @@ RadioKpiSink::GetFileNames() const
 }
 
 RadioKpiSink::Totals
-RadioKpiSink::Commit(const RadioDeployment& deployment, Time duration)
+RadioKpiSink::Commit(const RadioDeployment& deployment,
+                     Time duration,
+                     const std::vector<Ptr<ComputeDevice>>& ueDevices)
 {
     KpiCsvWriter ues(m_outDir + "/ues.csv",
                      {Column::Integer("ue"),
@@ -136,7 +138,8 @@ RadioKpiSink::Commit(const RadioDeployment& deployment, Time duration)
                       Column::Fixed("dl_throughput_bps", 1),
                       Column::Fixed("ul_throughput_bps", 1),
                       Column::Integer("blocks"),
-                      Column::Integer("failed_blocks")});
+                      Column::Integer("failed_blocks"),
+                      Column::Fixed("radio_energy_j", 6)});
     Totals totals;
     totals.durationS = duration.GetSeconds();
     const auto& network = deployment.network;
@@ -159,7 +162,9 @@ RadioKpiSink::Commit(const RadioDeployment& deployment, Time duration)
                      dlBps,
                      8.0 * ul / totals.durationS,
                      t.blocks,
-                     t.failed);
+                     t.failed,
+                     ueDevices.at(ue)->GetRadioEnergyJ());
+        totals.meanUeRadioEnergyJ += ueDevices[ue]->GetRadioEnergyJ() / network->GetNumUes();
         totals.dlBytes += dl;
         totals.ulBytes += ul;
         totals.blocks += t.blocks;

@@ -1,6 +1,7 @@
 #ifndef EDGE_LAM_RADIO_KPI_SINK_H
 #define EDGE_LAM_RADIO_KPI_SINK_H
 
+#include "compute/compute-device.h"
 #include "helper/kpi-csv-writer.h"
 #include "helper/radio-helper.h"
 
@@ -35,6 +36,7 @@ class RadioKpiSink
         double meanTransferLatencyS{0};
         double p95TransferLatencyS{0};
         double p5UeDlThroughputBps{0}; //!< 5th percentile over UEs ("cell edge")
+        double meanUeRadioEnergyJ{0};  //!< uplink transmit energy per UE
     };
 
     /**
@@ -47,8 +49,13 @@ class RadioKpiSink
     /// Connects to the trace sources of the deployment.
     void Connect(const RadioDeployment& deployment);
 
-    /// Writes ues.csv, commits every file, and returns the run totals.
-    Totals Commit(const RadioDeployment& deployment, Time duration);
+    /**
+     * Writes ues.csv, commits every file, and returns the run totals.
+     * \param ueDevices the UEs' compute devices, in UE order, for their radio energy
+     */
+    Totals Commit(const RadioDeployment& deployment,
+                  Time duration,
+                  const std::vector<Ptr<ComputeDevice>>& ueDevices);
 
     /// File names written (relative to outDir).
     std::vector<std::string> GetFileNames() const;

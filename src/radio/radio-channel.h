@@ -114,6 +114,9 @@ class RadioChannel : public Object
      */
     std::vector<double> FadingGain(uint32_t cell, uint32_t ue) const;
     void SteerServingBeams(uint32_t cell, uint32_t ue) const;
+    /// Unit-norm weights that add the elements in phase for a plane wave from/to `direction`.
+    static PhasedArrayModel::ComplexVector MatchedBeam(Ptr<const PhasedArrayModel> array,
+                                                       Angles direction);
     void UseSingleElement(uint32_t cell, uint32_t ue) const;
 
     Time m_fadingUpdatePeriod;

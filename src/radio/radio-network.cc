@@ -167,7 +167,7 @@ RadioNetwork::Setup(const OfdmaGrid& grid,
     m_allPrbs.resize(grid.GetNumPrbs());
     std::iota(m_allPrbs.begin(), m_allPrbs.end(), 0u);
     m_gnbPowerPerPrbW = DbmToW(m_gnbTxPowerDbm) / grid.GetNumPrbs();
-    m_ueTxPowerW = DbmToW(m_ueTxPowerDbm);
+    m_ueTxPowerW.assign(channel->GetNumUes(), DbmToW(m_ueTxPowerDbm));
     const double kTPerPrbDbm = kThermalNoiseDbmPerHz + 10 * std::log10(grid.GetPrbBandwidthHz());
     m_noisePerPrbW[Index(LinkDirection::Downlink)] = DbmToW(kTPerPrbDbm + m_ueNoiseFigureDb);
     m_noisePerPrbW[Index(LinkDirection::Uplink)] = DbmToW(kTPerPrbDbm + m_gnbNoiseFigureDb);
@@ -209,12 +209,6 @@ RadioNetwork::Setup(const OfdmaGrid& grid,
             numCells,
             std::vector<uint32_t>(grid.GetNumPrbs(), RadioScheduler::kUnallocated));
         m_allocatedPrbs[d].assign(numUes, 0);
-        for (uint32_t ue = 0; ue < numUes; ++ue)
-        {
-            // Before any report, uplink CQI assumes an equal share of the carrier.
-            uint32_t cellLoad = m_cellUes[m_servingCell[ue]].size();
-            m_links[d][ue].lastPrbCount = std::max(1u, grid.GetNumPrbs() / cellLoad);
-        }
     }
 }
 
@@ -297,16 +291,87 @@ RadioNetwork::GetSlotCount() const
     return m_slot;
 }
 
-double
-RadioNetwork::GetUeTxPowerDbm() const
+void
+RadioNetwork::SetUeTxPowerDbm(uint32_t ue, double txPowerDbm)
 {
-    return m_ueTxPowerDbm;
+    if (ue >= m_ueTxPowerW.size() || !std::isfinite(txPowerDbm))
+    {
+        throw std::invalid_argument("cannot set UE " + std::to_string(ue) + " transmit power to " +
+                                    std::to_string(txPowerDbm) + " dBm");
+    }
+    m_ueTxPowerW[ue] = DbmToW(txPowerDbm);
+}
+
+double
+RadioNetwork::GetUeTxPowerW(uint32_t ue) const
+{
+    return m_ueTxPowerW.at(ue);
+}
+
+void
+RadioNetwork::TopUpToBacklog(LinkDirection direction, uint32_t ue, std::vector<uint32_t>& owner)
+{
+    // Schedulers size grants with per-PRB byte estimates that ignore TBS quantisation,
+    // so the transport block of a grant meant to empty the queue can fall a few bytes
+    // short; without this the last bytes would wait a whole extra slot.
+    const UeLink& link = m_links[Index(direction)][ue];
+    std::vector<uint32_t> prbs;
+    for (uint32_t prb = 0; prb < owner.size(); ++prb)
+    {
+        if (owner[prb] == ue)
+        {
+            prbs.push_back(prb);
+        }
+    }
+    if (prbs.empty())
+    {
+        return;
+    }
+    auto tbsBytes = [&]() {
+        return m_linkAdaptation->Decide(ReportedSinrDb(direction, ue, prbs), prbs.size()).tbsBits /
+               8;
+    };
+    for (uint32_t prb = 0; prb < owner.size() && tbsBytes() < link.unsentBytes; ++prb)
+    {
+        if (owner[prb] == RadioScheduler::kUnallocated)
+        {
+            owner[prb] = ue;
+            prbs.push_back(prb);
+        }
+    }
+}
+
+double
+RadioNetwork::ReportedSinrDb(LinkDirection direction,
+                             uint32_t ue,
+                             const std::vector<uint32_t>& prbs) const
+{
+    const UeLink& link = m_links[Index(direction)][ue];
+    // An uplink CQI assumes the UE's power over UplinkCqiReferencePrbs(); on a grant of
+    // another size the power per PRB, and so the signal, scales inversely (the gNB knows
+    // the grant and, through power headroom reports, the UE's power).
+    const double powerScale =
+        direction == LinkDirection::Uplink ? double(UplinkCqiReferencePrbs(ue)) / prbs.size() : 1.0;
+    std::vector<double> sinr;
+    for (uint32_t prb : prbs)
+    {
+        sinr.push_back(link.cqiSinr[prb] * powerScale);
+    }
+    return LinkAdaptation::EffectiveSinrDb(sinr);
+}
+
+uint32_t
+RadioNetwork::UplinkCqiReferencePrbs(uint32_t ue) const
+{
+    // An equal share of the carrier. The share a UE last got would lock in: a UE whose
+    // SINR over a wide grant was too low for CQI 1 would never be scheduled again.
+    return std::max<uint32_t>(1, m_grid->GetNumPrbs() / m_cellUes[m_servingCell[ue]].size());
 }
 
 double
 RadioNetwork::UePowerPerPrbW(uint32_t ue, uint32_t numPrbs) const
 {
-    return m_ueTxPowerW / std::max(1u, numPrbs);
+    return m_ueTxPowerW[ue] / std::max(1u, numPrbs);
 }
 
 void
@@ -389,6 +454,13 @@ RadioNetwork::ScheduleDirection(LinkDirection direction)
                     owner[prb] = allocation[prb];
                 }
             }
+            for (const SchedulingCandidate& candidate : candidates)
+            {
+                if (candidate.backlogBytes != SchedulingCandidate::kFullBuffer)
+                {
+                    TopUpToBacklog(direction, candidate.ueId, owner);
+                }
+            }
         }
         for (uint32_t prb = 0; prb < numPrbs; ++prb)
         {
@@ -456,7 +528,7 @@ RadioNetwork::MeasureChannelQuality(LinkDirection direction)
         UeLink& link = m_links[d][ue];
         double txPowerW = direction == LinkDirection::Downlink
                               ? m_gnbPowerPerPrbW
-                              : UePowerPerPrbW(ue, link.lastPrbCount);
+                              : UePowerPerPrbW(ue, UplinkCqiReferencePrbs(ue));
         link.cqiSinr = PrbSinr(direction, ue, m_allPrbs, txPowerW);
         link.prbBytes.resize(numPrbs);
         for (uint32_t prb = 0; prb < numPrbs; ++prb)
@@ -541,16 +613,10 @@ RadioNetwork::TransmitDirection(LinkDirection direction)
         for (const auto& [ue, prbs] : prbsOf)
         {
             UeLink& link = m_links[d][ue];
-            link.lastPrbCount = prbs.size();
             double txPowerW = direction == LinkDirection::Downlink
                                   ? m_gnbPowerPerPrbW
                                   : UePowerPerPrbW(ue, prbs.size());
             std::vector<double> sinr = PrbSinr(direction, ue, prbs, txPowerW);
-            std::vector<double> cqi;
-            for (uint32_t prb : prbs)
-            {
-                cqi.push_back(link.cqiSinr[prb]);
-            }
             double sinrNow = std::pow(10.0, LinkAdaptation::EffectiveSinrDb(sinr) / 10.0);
 
             auto retx = std::find_if(link.harq.begin(), link.harq.end(), [this](const auto& b) {
@@ -567,7 +633,7 @@ RadioNetwork::TransmitDirection(LinkDirection direction)
             else
             {
                 LinkDecision decision =
-                    m_linkAdaptation->Decide(LinkAdaptation::EffectiveSinrDb(cqi), prbs.size());
+                    m_linkAdaptation->Decide(ReportedSinrDb(direction, ue, prbs), prbs.size());
                 block.prbs = prbs;
                 block.decision = decision;
                 block.payload = TakePayload(link, decision.tbsBits / 8);

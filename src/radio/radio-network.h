@@ -106,8 +106,11 @@ class RadioNetwork : public Object
     uint64_t GetDeliveredBytes(uint32_t ue, LinkDirection direction) const;
     /// Number of slots simulated so far.
     uint64_t GetSlotCount() const;
-    /// Uplink transmit power of the UEs (dBm), for energy accounting.
-    double GetUeTxPowerDbm() const;
+    /// Sets one UE's uplink transmit power (dBm), e.g. from its device profile; by
+    /// default every UE uses the UeTxPowerDbm attribute. Call after Setup().
+    void SetUeTxPowerDbm(uint32_t ue, double txPowerDbm);
+    /// One UE's uplink transmit power (W), split evenly over its PRBs.
+    double GetUeTxPowerW(uint32_t ue) const;
 
     /**
      * Assigns the streams used for block-error draws.
@@ -149,12 +152,13 @@ class RadioNetwork : public Object
         std::deque<HarqBlock> harq;
         std::vector<double> cqiSinr;  //!< per-PRB SINR (linear) of the last CSI report
         std::vector<double> prbBytes; //!< per-PRB bytes estimated from the last CSI report
-        uint32_t lastPrbCount{0};     //!< uplink power is split over this many PRBs in CQI
         uint64_t deliveredBytes{0};
     };
 
     void Slot();
     void ScheduleDirection(LinkDirection direction);
+    /// Adds free PRBs to a UE's grant until its transport block holds its whole backlog.
+    void TopUpToBacklog(LinkDirection direction, uint32_t ue, std::vector<uint32_t>& owner);
     void TransmitDirection(LinkDirection direction);
     void MeasureChannelQuality(LinkDirection direction);
     /// SINR (linear) of a UE on each of the given PRBs with this slot's interference.
@@ -167,6 +171,12 @@ class RadioNetwork : public Object
     void Requeue(UeLink& link, const std::vector<std::pair<uint64_t, uint32_t>>& payload);
     UeLink& Link(uint32_t ue, LinkDirection direction);
     double UePowerPerPrbW(uint32_t ue, uint32_t numPrbs) const;
+    /// Effective SINR (dB) that the last CSI report predicts for a grant of these PRBs.
+    double ReportedSinrDb(LinkDirection direction,
+                          uint32_t ue,
+                          const std::vector<uint32_t>& prbs) const;
+    /// PRBs over which uplink CQI assumes the UE spreads its power.
+    uint32_t UplinkCqiReferencePrbs(uint32_t ue) const;
 
     // Attributes
     double m_gnbTxPowerDbm;
@@ -181,8 +191,8 @@ class RadioNetwork : public Object
 
     // Derived from the attributes in Setup().
     double m_gnbPowerPerPrbW{0};
-    double m_ueTxPowerW{0};
-    double m_noisePerPrbW[2]{0, 0}; //!< [direction]: at the UE (DL) or the gNB (UL)
+    std::vector<double> m_ueTxPowerW; //!< per UE
+    double m_noisePerPrbW[2]{0, 0};   //!< [direction]: at the UE (DL) or the gNB (UL)
 
     std::optional<OfdmaGrid> m_grid;
     std::vector<uint32_t> m_allPrbs; //!< 0 .. numPrbs - 1

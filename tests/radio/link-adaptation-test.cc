@@ -6,6 +6,7 @@
 #include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/pointer.h"
+#include "ns3/string.h"
 #include "ns3/test.h"
 #include "ns3/uinteger.h"
 
@@ -210,6 +211,59 @@ class CqiMcsMappingTestCase : public TestCase
 };
 
 /// Every invalid input throws std::invalid_argument naming the offending value.
+/**
+ * The scheduler's per-PRB estimate from a linear SINR (compared against cached linear
+ * thresholds) equals the estimate from the SINR in dB (CQI selection), in every mode,
+ * away from the CQI switching points where the two differ only by rounding.
+ */
+class LinearEstimateTestCase : public TestCase
+{
+  public:
+    LinearEstimateTestCase()
+        : TestCase("per-PRB byte estimate from linear SINR equals the dB path")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        for (const char* mode : {"McsTable", "ShannonGap"})
+        {
+            for (uint32_t fixedMcs : {255u, 9u})
+            {
+                auto la = CreateObject<LinkAdaptation>();
+                la->SetAttribute("Mode", StringValue(mode));
+                la->SetAttribute("FixedMcs", UintegerValue(fixedMcs));
+                uint32_t differences = 0;
+                for (double sinrDb = -15.0; sinrDb <= 40.0; sinrDb += 0.0371)
+                {
+                    double fromDb = la->EstimateBytesPerPrb(sinrDb);
+                    double fromLinear = la->EstimateBytesPerPrbLinear(std::pow(10, sinrDb / 10));
+                    if (std::abs(fromDb - fromLinear) > 1e-9 * std::max(1.0, fromDb))
+                    {
+                        ++differences;
+                    }
+                }
+                NS_TEST_EXPECT_MSG_EQ(differences,
+                                      0u,
+                                      "mode " << mode << ", FixedMcs " << fixedMcs);
+            }
+        }
+        auto la = CreateObject<LinkAdaptation>();
+        NS_TEST_EXPECT_MSG_EQ(la->EstimateBytesPerPrbLinear(0.0), 0.0, "zero SINR carries nothing");
+        bool threw = false;
+        try
+        {
+            la->EstimateBytesPerPrbLinear(std::nan(""));
+        }
+        catch (const std::invalid_argument&)
+        {
+            threw = true;
+        }
+        NS_TEST_EXPECT_MSG_EQ(threw, true, "NaN SINR is rejected");
+    }
+};
+
 class InvalidInputTestCase : public TestCase
 {
   public:
@@ -278,6 +332,7 @@ class LinkAdaptationTestSuite : public TestSuite
         AddTestCase(new ShannonGapTestCase, TestCase::QUICK);
         AddTestCase(new CqiMcsMappingTestCase, TestCase::QUICK);
         AddTestCase(new InvalidInputTestCase, TestCase::QUICK);
+        AddTestCase(new LinearEstimateTestCase, TestCase::QUICK);
     }
 };
 

@@ -163,6 +163,8 @@ class RadioNetworkTestSuite : public TestSuite
         AddTestCase(new FixedMcsTransferTestCase(20, 100000), TestCase::QUICK);
         AddTestCase(new FixedMcsTransferTestCase(27, 1000000), TestCase::QUICK);
         AddTestCase(new FixedMcsTransferTestCase(5, 54321), TestCase::QUICK);
+        // The last block needs all 51 PRBs although per-PRB estimates say 50 suffice.
+        AddTestCase(new FixedMcsTransferTestCase(20, 8862), TestCase::QUICK);
         AddTestCase(new ShannonBoundTestCase, TestCase::QUICK);
     }
 };
