@@ -10,6 +10,7 @@
 #include "ns3/object.h"
 #include "ns3/phased-array-model.h"
 
+#include <complex>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -88,11 +89,34 @@ class RadioChannel : public Object
         Ptr<PhasedArrayModel> array;
     };
 
+    /// What does not change between fading updates of a link: per cluster, the
+    /// beamformed long-term term with the delay phase at the first PRB, the delay phase
+    /// step between PRBs, and the Doppler geometry.
+    struct ClusterTerm
+    {
+        std::complex<double> atFirstPrb;
+        std::complex<double> prbStep;
+        Vector rxDirection;   //!< unit vector of the cluster's arrival at the u-node
+        Vector txDirection;   //!< unit vector of the cluster's departure at the s-node
+        double scattererTerm; //!< 2 alpha D of TR 37.885 (moving scatterers), m/s
+    };
+
+    /// Cluster terms of one link, valid for one channel matrix and one pair of beams.
+    struct FadingCache
+    {
+        Ptr<const MatrixBasedChannelModel::ChannelMatrix> channel;
+        PhasedArrayModel::ComplexVector gnbWeights;
+        PhasedArrayModel::ComplexVector ueWeights;
+        std::vector<ClusterTerm> clusters;
+    };
+
     struct CachedGain
     {
         std::vector<double> gain;
         std::optional<Time> computedAt;
         Time validFor; //!< update period used for this link
+        FadingCache fading;
+        std::optional<Time> steeredAt; //!< serving links: when the beams were last steered
     };
 
     bool IsStale(const CachedGain& cached) const;
@@ -106,20 +130,26 @@ class RadioChannel : public Object
     /// Element power gains (linear) of the gNB and UE arrays toward each other.
     double ElementGainLinear(uint32_t cell, uint32_t ue) const;
     /**
-     * Fast fading x beamforming gain per PRB for the current beamforming vectors: the
-     * computation of ns-3's ThreeGppSpectrumPropagationLossModel (cluster long-term
-     * terms w_u^T H_n w_s, per-cluster Doppler, delay phase at each PRB centre) on the
-     * same channel matrix, but with the per-PRB delay phasors advanced by one complex
-     * multiplication per PRB instead of a sin/cos each (PRB centres are evenly spaced).
+     * Fast fading x beamforming gain per PRB with the given weights: the computation of
+     * ns-3's ThreeGppSpectrumPropagationLossModel (cluster long-term terms w_u^T H_n w_s,
+     * per-cluster Doppler, delay phase at each PRB centre) on the same channel matrix.
+     * What is fixed for a channel matrix and pair of beams is cached in `cache`, and the
+     * per-PRB delay phasors advance by one complex multiplication per PRB instead of a
+     * sin/cos each (PRB centres are evenly spaced): an update costs one sin/cos per cluster.
      */
-    std::vector<double> FadingGain(uint32_t cell, uint32_t ue) const;
-    void SteerServingBeams(uint32_t cell, uint32_t ue) const;
+    std::vector<double> FadingGain(uint32_t cell,
+                                   uint32_t ue,
+                                   const PhasedArrayModel::ComplexVector& gnbWeights,
+                                   const PhasedArrayModel::ComplexVector& ueWeights,
+                                   FadingCache& cache) const;
     /// Unit-norm weights that add the elements in phase for a plane wave from/to `direction`.
     static PhasedArrayModel::ComplexVector MatchedBeam(Ptr<const PhasedArrayModel> array,
                                                        Angles direction);
-    void UseSingleElement(uint32_t cell, uint32_t ue) const;
+    /// Weights that use the first element only.
+    static PhasedArrayModel::ComplexVector SingleElement(Ptr<const PhasedArrayModel> array);
 
     Time m_fadingUpdatePeriod;
+    Time m_beamUpdatePeriod;
     bool m_fastFading;
     bool m_interferenceFading;
 
