@@ -209,7 +209,9 @@ RadioNetwork::Setup(const OfdmaGrid& grid,
             numCells,
             std::vector<uint32_t>(grid.GetNumPrbs(), RadioScheduler::kUnallocated));
         m_allocatedPrbs[d].assign(numUes, 0);
+        m_activePrbs[d].assign(numCells, 0);
     }
+    m_uplinkInterferenceW.assign(numCells, std::vector<double>(grid.GetNumPrbs(), 0.0));
 }
 
 void
@@ -462,11 +464,48 @@ RadioNetwork::ScheduleDirection(LinkDirection direction)
                 }
             }
         }
+        m_activePrbs[d][cell] = 0;
         for (uint32_t prb = 0; prb < numPrbs; ++prb)
         {
             if (owner[prb] != RadioScheduler::kUnallocated)
             {
                 ++m_allocatedPrbs[d][owner[prb]];
+                ++m_activePrbs[d][cell];
+            }
+        }
+    }
+    if (direction == LinkDirection::Uplink)
+    {
+        ComputeUplinkInterference();
+    }
+}
+
+void
+RadioNetwork::ComputeUplinkInterference()
+{
+    // Interference power at each gNB on each PRB from the UEs of the other cells that
+    // transmit on it this slot; the same for every UE of the cell, so computed once.
+    const auto d = Index(LinkDirection::Uplink);
+    const uint32_t numPrbs = m_grid->GetNumPrbs();
+    for (uint32_t cell = 0; cell < m_cellUes.size(); ++cell)
+    {
+        auto& atGnb = m_uplinkInterferenceW[cell];
+        std::fill(atGnb.begin(), atGnb.end(), 0.0);
+        for (uint32_t other = 0; other < m_cellUes.size(); ++other)
+        {
+            if (other == cell || m_activePrbs[d][other] == 0)
+            {
+                continue;
+            }
+            const auto& owner = m_prbOwner[d][other];
+            for (uint32_t prb = 0; prb < numPrbs; ++prb)
+            {
+                const uint32_t interferer = owner[prb];
+                if (interferer != RadioScheduler::kUnallocated)
+                {
+                    atGnb[prb] += UePowerPerPrbW(interferer, m_allocatedPrbs[d][interferer]) *
+                                  m_channel->GetInterferenceGain(cell, interferer)[prb];
+                }
             }
         }
     }
@@ -482,31 +521,31 @@ RadioNetwork::PrbSinr(LinkDirection direction,
     const uint32_t cell = m_servingCell[ue];
     const std::vector<double>& servingGain = m_channel->GetServingGain(ue);
     std::vector<double> interference(prbs.size(), 0.0);
-    for (uint32_t other = 0; other < m_cellUes.size(); ++other)
+    if (direction == LinkDirection::Uplink)
     {
-        if (other == cell)
-        {
-            continue;
-        }
-        const auto& owner = m_prbOwner[d][other];
+        const auto& atGnb = m_uplinkInterferenceW[cell];
         for (std::size_t i = 0; i < prbs.size(); ++i)
         {
-            const uint32_t interferer = owner[prbs[i]];
-            if (interferer == RadioScheduler::kUnallocated)
+            interference[i] = atGnb[prbs[i]];
+        }
+    }
+    else
+    {
+        for (uint32_t other = 0; other < m_cellUes.size(); ++other)
+        {
+            if (other == cell || m_activePrbs[d][other] == 0)
             {
                 continue;
             }
-            if (direction == LinkDirection::Downlink)
+            // The other cell's gNB transmits on the PRBs it uses this slot.
+            const auto& owner = m_prbOwner[d][other];
+            const std::vector<double>& gain = m_channel->GetInterferenceGain(other, ue);
+            for (std::size_t i = 0; i < prbs.size(); ++i)
             {
-                // The other cell's gNB transmits on this PRB.
-                interference[i] +=
-                    m_gnbPowerPerPrbW * m_channel->GetInterferenceGain(other, ue)[prbs[i]];
-            }
-            else
-            {
-                // A UE of the other cell transmits on this PRB, heard by our gNB.
-                interference[i] += UePowerPerPrbW(interferer, m_allocatedPrbs[d][interferer]) *
-                                   m_channel->GetInterferenceGain(cell, interferer)[prbs[i]];
+                if (owner[prbs[i]] != RadioScheduler::kUnallocated)
+                {
+                    interference[i] += m_gnbPowerPerPrbW * gain[prbs[i]];
+                }
             }
         }
     }

@@ -157,6 +157,8 @@ class RadioNetwork : public Object
 
     void Slot();
     void ScheduleDirection(LinkDirection direction);
+    /// Fills m_uplinkInterferenceW from this slot's uplink allocations.
+    void ComputeUplinkInterference();
     /// Adds free PRBs to a UE's grant until its transport block holds its whole backlog.
     void TopUpToBacklog(LinkDirection direction, uint32_t ue, std::vector<uint32_t>& owner);
     void TransmitDirection(LinkDirection direction);
@@ -206,6 +208,9 @@ class RadioNetwork : public Object
     /// PRB owner (UE index or RadioScheduler::kUnallocated) of this slot: [direction][cell][prb]
     std::vector<std::vector<uint32_t>> m_prbOwner[2];
     std::vector<uint32_t> m_allocatedPrbs[2]; //!< PRBs per UE this slot: [direction][ue]
+    std::vector<uint32_t> m_activePrbs[2];    //!< PRBs used per cell this slot: [direction][cell]
+    /// Uplink interference power (W) at each gNB on each PRB this slot: [cell][prb]
+    std::vector<std::vector<double>> m_uplinkInterferenceW;
     uint64_t m_slot{0};
     uint64_t m_nextTransferId{0};
     EventId m_slotEvent;
