@@ -1,0 +1,62 @@
+#ifndef EDGE_LAM_CSI_TENSOR_H
+#define EDGE_LAM_CSI_TENSOR_H
+
+#include <array>
+#include <complex>
+#include <cstddef>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup channel
+ * A 4-D complex channel tensor H[t, k, r, s]: sample time t, subcarrier k, receive
+ * antenna r, transmit antenna s. Stored contiguously in row-major (C) order, t slowest
+ * and s fastest, as complex<float> (numpy complex64), so GetData() can be written
+ * as an .npy array of shape GetShape() without reordering.
+ */
+class CsiTensor
+{
+  public:
+    using Value = std::complex<float>;
+
+    CsiTensor() = default;
+    /// Zero-filled tensor of shape (numTimes, numSubcarriers, numRx, numTx).
+    CsiTensor(std::size_t numTimes,
+              std::size_t numSubcarriers,
+              std::size_t numRx,
+              std::size_t numTx);
+
+    /// Element access (unchecked).
+    Value& operator()(std::size_t t, std::size_t k, std::size_t r, std::size_t s)
+    {
+        return m_data[Offset(t, k, r, s)];
+    }
+
+    const Value& operator()(std::size_t t, std::size_t k, std::size_t r, std::size_t s) const
+    {
+        return m_data[Offset(t, k, r, s)];
+    }
+
+    /// Row-major offset of element (t, k, r, s) in GetData().
+    std::size_t Offset(std::size_t t, std::size_t k, std::size_t r, std::size_t s) const
+    {
+        return ((t * m_shape[1] + k) * m_shape[2] + r) * m_shape[3] + s;
+    }
+
+    /// (numTimes, numSubcarriers, numRx, numTx)
+    const std::array<std::size_t, 4>& GetShape() const;
+    std::size_t GetSize() const;
+    /// Row-major data, t slowest.
+    const std::vector<Value>& GetData() const;
+    std::vector<Value>& GetData();
+
+  private:
+    std::array<std::size_t, 4> m_shape{0, 0, 0, 0};
+    std::vector<Value> m_data;
+};
+
+} // namespace ns3
+
+#endif // EDGE_LAM_CSI_TENSOR_H
