@@ -1,5 +1,7 @@
 #include "tdl-channel.h"
 
+#include "channel/invalid-argument.h"
+
 #include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/string.h"
@@ -20,16 +22,6 @@ namespace
 {
 
 constexpr double kTwoPi = 2 * M_PI;
-
-/// Throws std::invalid_argument "<what> <value> <requirement>".
-template <typename T>
-[[noreturn]] void
-ThrowInvalid(const std::string& what, T value, const std::string& requirement)
-{
-    std::ostringstream msg;
-    msg << what << " " << value << " " << requirement;
-    throw std::invalid_argument(msg.str());
-}
 
 double
 DbToLinear(double db)
@@ -150,7 +142,7 @@ TdlChannel::SetDelaySpreadS(double delaySpreadS)
 {
     if (!(delaySpreadS >= 0) || !std::isfinite(delaySpreadS))
     {
-        ThrowInvalid("delay spread", delaySpreadS, "s must be finite and non-negative");
+        ThrowInvalidArgument("delay spread", delaySpreadS, "s must be finite and non-negative");
     }
     m_delaySpreadS = delaySpreadS;
     Invalidate();
@@ -161,7 +153,7 @@ TdlChannel::SetMaxDopplerHz(double maxDopplerHz)
 {
     if (!(maxDopplerHz >= 0) || !std::isfinite(maxDopplerHz))
     {
-        ThrowInvalid("maximum Doppler", maxDopplerHz, "Hz must be finite and non-negative");
+        ThrowInvalidArgument("maximum Doppler", maxDopplerHz, "Hz must be finite and non-negative");
     }
     m_maxDopplerHz = maxDopplerHz;
     Invalidate();
@@ -172,7 +164,7 @@ TdlChannel::SetNumRaysPerTap(uint32_t numRays)
 {
     if (numRays == 0)
     {
-        ThrowInvalid("number of rays per tap", numRays, "must be at least 1");
+        ThrowInvalidArgument("number of rays per tap", numRays, "must be at least 1");
     }
     m_numRays = numRays;
     Invalidate();
@@ -183,7 +175,7 @@ TdlChannel::SetNumRxAntennas(uint32_t numRx)
 {
     if (numRx == 0)
     {
-        ThrowInvalid("number of receive antennas", numRx, "must be at least 1");
+        ThrowInvalidArgument("number of receive antennas", numRx, "must be at least 1");
     }
     m_numRx = numRx;
     Invalidate();
@@ -194,7 +186,7 @@ TdlChannel::SetNumTxAntennas(uint32_t numTx)
 {
     if (numTx == 0)
     {
-        ThrowInvalid("number of transmit antennas", numTx, "must be at least 1");
+        ThrowInvalidArgument("number of transmit antennas", numTx, "must be at least 1");
     }
     m_numTx = numTx;
     Invalidate();
@@ -280,7 +272,7 @@ TdlChannel::GetTapCoefficients(double timeS)
 {
     if (!std::isfinite(timeS))
     {
-        ThrowInvalid("sample time", timeS, "s must be finite");
+        ThrowInvalidArgument("sample time", timeS, "s must be finite");
     }
     EnsureRealisation();
     const std::size_t numTaps = m_taps.size();
@@ -323,7 +315,7 @@ TdlChannel::GetFrequencyResponse(const std::vector<double>& timesS,
     {
         if (!std::isfinite(subcarrierOffsetsHz[k]))
         {
-            ThrowInvalid("subcarrier offset", subcarrierOffsetsHz[k], "Hz must be finite");
+            ThrowInvalidArgument("subcarrier offset", subcarrierOffsetsHz[k], "Hz must be finite");
         }
         for (std::size_t l = 0; l < numTaps; ++l)
         {

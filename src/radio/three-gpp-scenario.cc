@@ -41,13 +41,6 @@ constexpr std::array<ScenarioEntry, 5> kScenarios = {{
     {ThreeGppScenario::RMa, {"RMa", 1732.0, 35.0, 1.5, 35.0, 0.5e9, 30e9}},
 }};
 
-std::string
-ToLower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
-
 [[noreturn]] void
 ThrowUnknownScenario(ThreeGppScenario scenario)
 {
@@ -69,47 +62,6 @@ GetThreeGppScenarioParameters(ThreeGppScenario scenario)
         }
     }
     ThrowUnknownScenario(scenario);
-}
-
-std::string
-ToString(ThreeGppScenario scenario)
-{
-    return GetThreeGppScenarioParameters(scenario).name;
-}
-
-std::ostream&
-operator<<(std::ostream& os, ThreeGppScenario scenario)
-{
-    return os << ToString(scenario);
-}
-
-bool
-IsIndoor(ThreeGppScenario scenario)
-{
-    return scenario == ThreeGppScenario::InHOfficeMixed ||
-           scenario == ThreeGppScenario::InHOfficeOpen;
-}
-
-ThreeGppScenario
-ParseThreeGppScenario(const std::string& name)
-{
-    const std::string lower = ToLower(name);
-    if (lower == "umi")
-    {
-        return ThreeGppScenario::UMiStreetCanyon;
-    }
-    std::ostringstream valid;
-    for (const ScenarioEntry& entry : kScenarios)
-    {
-        if (lower == ToLower(entry.parameters.name))
-        {
-            return entry.scenario;
-        }
-        valid << entry.parameters.name << ", ";
-    }
-    valid << "UMi (alias of UMi-StreetCanyon)";
-    throw std::invalid_argument("unknown 3GPP scenario \"" + name +
-                                "\"; valid names: " + valid.str());
 }
 
 void

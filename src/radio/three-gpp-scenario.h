@@ -1,6 +1,8 @@
 #ifndef EDGE_LAM_THREE_GPP_SCENARIO_H
 #define EDGE_LAM_THREE_GPP_SCENARIO_H
 
+#include "channel/three-gpp-scenario-id.h"
+
 #include "ns3/channel-condition-model.h"
 #include "ns3/ptr.h"
 #include "ns3/three-gpp-propagation-loss-model.h"
@@ -15,19 +17,6 @@ namespace ns3
 // Forward declared: three-gpp-channel-model.h includes <complex.h>, whose macro `I`
 // breaks LibTorch headers, so it must not leak through this header.
 class ThreeGppChannelModel;
-
-/**
- * \ingroup radio
- * The deployment scenarios of 3GPP TR 38.901 sec. 7.2 that ns-3 3.37 models.
- */
-enum class ThreeGppScenario
-{
-    UMa,             ///< urban macro
-    UMiStreetCanyon, ///< urban micro, street canyon
-    InHOfficeMixed,  ///< indoor hotspot, mixed office (LOS probability of Table 7.4.2-1)
-    InHOfficeOpen,   ///< indoor hotspot, open office
-    RMa,             ///< rural macro
-};
 
 /**
  * \ingroup radio
@@ -64,22 +53,8 @@ struct ThreeGppScenarioParameters
 /// \return the parameters of a scenario (a static table entry).
 const ThreeGppScenarioParameters& GetThreeGppScenarioParameters(ThreeGppScenario scenario);
 
-/// \return the canonical name, e.g. "UMi-StreetCanyon".
-std::string ToString(ThreeGppScenario scenario);
-
 /// Writes the canonical name.
 std::ostream& operator<<(std::ostream& os, ThreeGppScenario scenario);
-
-/// \return true for the indoor-hotspot scenarios (BS grid in a hall rather than hexagons).
-bool IsIndoor(ThreeGppScenario scenario);
-
-/**
- * Parses a scenario name. Accepted: the canonical names "UMa", "UMi-StreetCanyon",
- * "InH-OfficeMixed", "InH-OfficeOpen", "RMa" in any letter case, and the alias "UMi"
- * for "UMi-StreetCanyon".
- * \throws std::invalid_argument naming the value and listing the valid names
- */
-ThreeGppScenario ParseThreeGppScenario(const std::string& name);
 
 /**
  * Checks that a carrier lies in the scenario's validity range. ns-3 only checks it

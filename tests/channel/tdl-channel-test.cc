@@ -1,3 +1,4 @@
+#include "attribute-rejection.h"
 #include "channel/tdl-channel.h"
 
 #include "ns3/double.h"
@@ -500,21 +501,11 @@ class TdlInvalidInputTestCase : public TestCase
     }
 
   private:
-    /// True when setting the attribute throws std::invalid_argument whose text holds `needle`.
     static bool Rejects(const std::string& name,
                         const AttributeValue& value,
                         const std::string& needle)
     {
-        Ptr<TdlChannel> channel = CreateObject<TdlChannel>();
-        try
-        {
-            channel->SetAttribute(name, value);
-        }
-        catch (const std::invalid_argument& e)
-        {
-            return std::string(e.what()).find(needle) != std::string::npos;
-        }
-        return false;
+        return AttributeRejects<TdlChannel>(name, value, needle);
     }
 
     void DoRun() override

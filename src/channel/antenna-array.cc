@@ -1,0 +1,204 @@
+#include "antenna-array.h"
+
+#include "channel/invalid-argument.h"
+
+#include "ns3/log.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("AntennaArray");
+
+namespace
+{
+
+// TR 38.901 Table 7.3-1.
+constexpr double kElementMaxGainDbi = 8.0;
+constexpr double kMaxAttenuationDb = 30.0; // A_max
+constexpr double kSideLobeLevelDb = 30.0;  // SLA_V
+constexpr double kBeamwidth3dBDeg = 65.0;  // theta_3dB = phi_3dB
+constexpr double kRadToDeg = 180.0 / M_PI;
+
+void
+CheckFinite(const std::string& what, double value)
+{
+    if (!std::isfinite(value))
+    {
+        ThrowInvalidArgument(what, value, "rad must be finite");
+    }
+}
+
+/// theta-hat of the direction (theta, phi) (sec. 7.1).
+Eigen::Vector3d
+ThetaUnitVector(double thetaRad, double phiRad)
+{
+    return {std::cos(thetaRad) * std::cos(phiRad),
+            std::cos(thetaRad) * std::sin(phiRad),
+            -std::sin(thetaRad)};
+}
+
+/// phi-hat of the azimuth phi (sec. 7.1).
+Eigen::Vector3d
+PhiUnitVector(double phiRad)
+{
+    return {-std::sin(phiRad), std::cos(phiRad), 0.0};
+}
+
+} // namespace
+
+Eigen::Vector3d
+SphericalUnitVector(double thetaRad, double phiRad)
+{
+    return {std::sin(thetaRad) * std::cos(phiRad),
+            std::sin(thetaRad) * std::sin(phiRad),
+            std::cos(thetaRad)};
+}
+
+AntennaArray::AntennaArray(const Config& config)
+    : m_config(config)
+{
+    if (config.numRows == 0)
+    {
+        ThrowInvalidArgument("antenna array rows", config.numRows, "must be at least 1");
+    }
+    if (config.numColumns == 0)
+    {
+        ThrowInvalidArgument("antenna array columns", config.numColumns, "must be at least 1");
+    }
+    for (double spacing : {config.rowSpacingWavelengths, config.columnSpacingWavelengths})
+    {
+        if (!(spacing >= 0) || !std::isfinite(spacing))
+        {
+            ThrowInvalidArgument("element spacing", spacing, "wavelengths must be finite and >= 0");
+        }
+    }
+    const std::size_t numPols = config.polarisationSlantsRad.size();
+    if (numPols != 1 && numPols != 2)
+    {
+        ThrowInvalidArgument("number of polarisations", numPols, "must be 1 or 2");
+    }
+    for (double slant : config.polarisationSlantsRad)
+    {
+        CheckFinite("polarisation slant", slant);
+    }
+    CheckFinite("array bearing", config.bearingRad);
+    CheckFinite("array downtilt", config.downtiltRad);
+
+    m_rotation = (Eigen::AngleAxisd(config.bearingRad, Eigen::Vector3d::UnitZ()) *
+                  Eigen::AngleAxisd(config.downtiltRad, Eigen::Vector3d::UnitY()))
+                     .toRotationMatrix();
+    for (uint32_t m = 0; m < config.numRows; ++m)
+    {
+        for (uint32_t n = 0; n < config.numColumns; ++n)
+        {
+            const Eigen::Vector3d lcs(0.0,
+                                      n * config.columnSpacingWavelengths,
+                                      m * config.rowSpacingWavelengths);
+            m_elementPositions.push_back(m_rotation * lcs);
+        }
+    }
+    NS_LOG_DEBUG("array " << config.numRows << "x" << config.numColumns << ", " << numPols
+                          << " polarisation(s), " << GetNumPorts() << " ports");
+}
+
+AntennaArray
+AntennaArray::ThreeGppBs4x4DualPol(double bearingRad, double downtiltRad)
+{
+    Config config;
+    config.numRows = 4;
+    config.numColumns = 4;
+    config.polarisationSlantsRad = {M_PI / 4, -M_PI / 4};
+    config.pattern = ElementPattern::THREE_GPP;
+    config.bearingRad = bearingRad;
+    config.downtiltRad = downtiltRad;
+    return AntennaArray(config);
+}
+
+AntennaArray
+AntennaArray::IsotropicUe()
+{
+    return AntennaArray(Config{});
+}
+
+double
+AntennaArray::ThreeGppElementGainDbi(double thetaLcsRad, double phiLcsRad)
+{
+    const double thetaDeg = thetaLcsRad * kRadToDeg;
+    const double phiDeg = std::remainder(phiLcsRad, 2 * M_PI) * kRadToDeg; // (-180, 180]
+    const double verticalDb =
+        -std::min(12 * std::pow((thetaDeg - 90) / kBeamwidth3dBDeg, 2), kSideLobeLevelDb);
+    const double horizontalDb =
+        -std::min(12 * std::pow(phiDeg / kBeamwidth3dBDeg, 2), kMaxAttenuationDb);
+    return kElementMaxGainDbi - std::min(-(verticalDb + horizontalDb), kMaxAttenuationDb);
+}
+
+const AntennaArray::Config&
+AntennaArray::GetConfig() const
+{
+    return m_config;
+}
+
+std::size_t
+AntennaArray::GetNumElements() const
+{
+    return m_elementPositions.size();
+}
+
+std::size_t
+AntennaArray::GetNumPolarisations() const
+{
+    return m_config.polarisationSlantsRad.size();
+}
+
+std::size_t
+AntennaArray::GetNumPorts() const
+{
+    return GetNumElements() * GetNumPolarisations();
+}
+
+std::size_t
+AntennaArray::GetPortPolarisation(std::size_t port) const
+{
+    return port / GetNumElements();
+}
+
+const Eigen::Vector3d&
+AntennaArray::GetPortPosition(std::size_t port) const
+{
+    return m_elementPositions[port % GetNumElements()];
+}
+
+FieldPattern
+AntennaArray::GetFieldPattern(std::size_t port, double thetaRad, double phiRad) const
+{
+    return GetPolarisationFieldPattern(GetPortPolarisation(port), thetaRad, phiRad);
+}
+
+FieldPattern
+AntennaArray::GetPolarisationFieldPattern(std::size_t pol, double thetaRad, double phiRad) const
+{
+    // Direction in the LCS: r' = R^T r (sec. 7.1.1).
+    const Eigen::Vector3d local = m_rotation.transpose() * SphericalUnitVector(thetaRad, phiRad);
+    const double thetaLcs = std::acos(std::clamp(local.z(), -1.0, 1.0));
+    const double phiLcs = std::atan2(local.y(), local.x());
+    const double amplitude = m_config.pattern == ElementPattern::ISOTROPIC
+                                 ? 1.0
+                                 : std::pow(10.0, ThreeGppElementGainDbi(thetaLcs, phiLcs) / 20);
+    // Polarisation model 2 (eq. 7.3-4/7.3-5).
+    const double slant = m_config.polarisationSlantsRad[pol];
+    const double localTheta = amplitude * std::cos(slant);
+    const double localPhi = amplitude * std::sin(slant);
+    // Rotate the LCS field vector into the GCS and project on theta-hat / phi-hat: the
+    // same as eq. 7.1-11 with psi of eq. 7.1-15, without its special cases at the poles.
+    const Eigen::Vector3d field = m_rotation * (localTheta * ThetaUnitVector(thetaLcs, phiLcs) +
+                                                localPhi * PhiUnitVector(phiLcs));
+    return {field.dot(ThetaUnitVector(thetaRad, phiRad)), field.dot(PhiUnitVector(phiRad))};
+}
+
+} // namespace ns3
