@@ -9,6 +9,7 @@
 // snapshots, 10-100 km/h.
 
 #include "channel/antenna-array.h"
+#include "channel/cdl-ray-set.h"
 #include "channel/csi-estimation-noise.h"
 #include "channel/npy-writer.h"
 #include "channel/ray-channel.h"
@@ -37,6 +38,8 @@ namespace
 /// Every argument of the scenario, with its default (the LLM4CP setup).
 struct CsiDatasetConfig
 {
+    std::string model{"3gpp"};
+    double delaySpreadS{100e-9};
     std::string scenario{"UMa"};
     bool los{false};
     double frequencyHz{2.4e9};
@@ -90,15 +93,26 @@ class SampleGenerator
           m_bsArray(AntennaArray::ThreeGppBs4x4DualPol()),
           m_ueArray(AntennaArray::IsotropicUe())
     {
-        m_rays = CreateObject<ThreeGppRayGenerator>();
-        m_rays->SetAttribute("Scenario", StringValue(c.scenario));
-        m_rays->SetAttribute("Los", BooleanValue(c.los));
-        m_rays->SetAttribute("CarrierFrequencyHz", DoubleValue(c.frequencyHz));
+        int64_t stream = 0;
+        if (c.model == "3gpp")
+        {
+            m_rays = CreateObject<ThreeGppRayGenerator>();
+            m_rays->SetAttribute("Scenario", StringValue(c.scenario));
+            m_rays->SetAttribute("Los", BooleanValue(c.los));
+            m_rays->SetAttribute("CarrierFrequencyHz", DoubleValue(c.frequencyHz));
+            stream += m_rays->AssignStreams(stream);
+        }
+        else
+        {
+            m_cdl = CreateObject<CdlRaySetFactory>();
+            m_cdl->SetAttribute("Model", StringValue(c.model));
+            m_cdl->SetAttribute("DelaySpreadS", DoubleValue(c.delaySpreadS));
+            m_cdl->SetAttribute("CarrierFrequencyHz", DoubleValue(c.frequencyHz));
+            stream += m_cdl->AssignStreams(stream);
+        }
         m_uniform = CreateObject<UniformRandomVariable>();
         m_noise = CreateObject<CsiEstimationNoise>();
         m_noise->SetAttribute("SnrDb", DoubleValue(c.snrDb));
-        int64_t stream = 0;
-        stream += m_rays->AssignStreams(stream);
         m_uniform->SetStream(stream++);
         m_noise->AssignStreams(stream++);
 
@@ -134,7 +148,8 @@ class SampleGenerator
                               speedKmh / 3.6 * std::sin(heading),
                               0);
 
-        RaySet rays = m_rays->Generate(bsPos, uePos);
+        // CDL ray sets are fixed by their table (the drop only sets the motion).
+        RaySet rays = m_rays ? m_rays->Generate(bsPos, uePos) : m_cdl->CreateRaySet();
         RayChannel channel(rays, m_bsArray, m_ueArray, velocity);
         CsiTensor historyClean = channel.GetUplinkResponse(m_pastTimesS, m_ulOffsetsHz);
         CsiTensor historyNoisy = historyClean;
@@ -176,7 +191,8 @@ class SampleGenerator
     CsiDatasetConfig m_config;
     AntennaArray m_bsArray;
     AntennaArray m_ueArray;
-    Ptr<ThreeGppRayGenerator> m_rays;
+    Ptr<ThreeGppRayGenerator> m_rays; //!< --model=3gpp
+    Ptr<CdlRaySetFactory> m_cdl;      //!< --model=CDL-x
     Ptr<UniformRandomVariable> m_uniform;
     Ptr<CsiEstimationNoise> m_noise;
     std::vector<double> m_ulOffsetsHz;
@@ -222,6 +238,11 @@ Run(int argc, char** argv)
         "CSI engine as NumPy .npy files plus a JSON sidecar. Defaults: the LLM4CP setup (UMa "
         "NLOS, 2.4 GHz, 32-port BS, 48 UL + 48 DL subcarriers over 17.28 MHz, 0.5 ms, 16 "
         "past + 4 future, 10-100 km/h). Replications: --RngRun=N.");
+    args.Add("model",
+             "channel model: 3gpp (stochastic TR 38.901 sec. 7.5, with --scenario and --los) "
+             "or CDL-A ... CDL-E (sec. 7.7.1, with --delaySpreadS)",
+             c.model);
+    args.Add("delaySpreadS", "rms delay spread of the CDL models (s), sec. 7.7.3", c.delaySpreadS);
     args.Add("scenario",
              "TR 38.901 scenario: UMa, UMi-StreetCanyon, InH-OfficeMixed, "
              "InH-OfficeOpen, RMa",
@@ -255,6 +276,17 @@ Run(int argc, char** argv)
     catch (const std::invalid_argument& e)
     {
         BadArgument("scenario", c.scenario, e.what());
+    }
+    if (c.model != "3gpp")
+    {
+        try
+        {
+            CdlModelFromName(c.model);
+        }
+        catch (const std::invalid_argument& e)
+        {
+            BadArgument("model", c.model, std::string(e.what()) + "; or 3gpp");
+        }
     }
     if (c.subcarriers == 0 || !(c.subcarrierSpacingHz > 0))
     {
@@ -298,7 +330,19 @@ Run(int argc, char** argv)
         BadArgument("outDir", c.outDir, e.what());
     }
 
-    SampleGenerator generator(c); // validates frequency and scenario parameters
+    std::unique_ptr<SampleGenerator> generatorPtr;
+    try
+    {
+        generatorPtr = std::make_unique<SampleGenerator>(c);
+    }
+    catch (const std::invalid_argument& e)
+    {
+        BadArgument("frequencyHz/delaySpreadS/snrDb",
+                    std::to_string(c.frequencyHz) + "/" + std::to_string(c.delaySpreadS) + "/" +
+                        std::to_string(c.snrDb),
+                    e.what());
+    }
+    SampleGenerator& generator = *generatorPtr;
     RunMetadata metadata("csi-dataset");
     const std::pair<std::string, uint32_t> splits[] = {{"train", c.trainSamples},
                                                        {"val", c.valSamples},

@@ -57,7 +57,15 @@ expect_error() {
         failures=$((failures + 1))
     fi
 }
+"$BUILD/csi-dataset" --model=CDL-D --trainSamples=4 --valSamples=1 --testSamples=1 \
+    --outDir="$TMP/cdl" >/dev/null || { echo "FAIL: CDL-D dataset"; failures=$((failures + 1)); }
+/usr/bin/python3 -c "
+import numpy as np
+h = np.load('$TMP/cdl/train_future_dl.npy')
+assert h.shape == (4, 4, 48, 1, 32) and np.isfinite(h).all(), h.shape
+" || { echo "FAIL: CDL-D arrays"; failures=$((failures + 1)); }
 expect_error scenario --scenario=Atlantis
+expect_error model --model=CDL-Z
 expect_error subcarriers --subcarriers=0
 expect_error minSpeedKmh --minSpeedKmh=50 --maxSpeedKmh=20
 expect_error trainSamples --trainSamples=0
