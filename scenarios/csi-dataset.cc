@@ -60,12 +60,6 @@ struct CsiDatasetConfig
     std::string outDir{"out/csi-dataset"};
 };
 
-[[noreturn]] void
-BadArgument(const std::string& name, const std::string& value, const std::string& why)
-{
-    throw std::invalid_argument("--" + name + "=" + value + ": " + why);
-}
-
 /// The streamed arrays of one split.
 struct SplitWriters
 {
@@ -275,7 +269,7 @@ Run(int argc, char** argv)
     }
     catch (const std::invalid_argument& e)
     {
-        BadArgument("scenario", c.scenario, e.what());
+        ThrowBadArgument("scenario", c.scenario, e.what());
     }
     if (c.model != "3gpp")
     {
@@ -285,41 +279,42 @@ Run(int argc, char** argv)
         }
         catch (const std::invalid_argument& e)
         {
-            BadArgument("model", c.model, std::string(e.what()) + "; or 3gpp");
+            ThrowBadArgument("model", c.model, std::string(e.what()) + "; or 3gpp");
         }
     }
     if (c.subcarriers == 0 || !(c.subcarrierSpacingHz > 0))
     {
-        BadArgument("subcarriers/subcarrierSpacingHz",
-                    std::to_string(c.subcarriers) + "/" + std::to_string(c.subcarrierSpacingHz),
-                    "need at least one subcarrier and a positive spacing");
+        ThrowBadArgument("subcarriers/subcarrierSpacingHz",
+                         std::to_string(c.subcarriers) + "/" +
+                             std::to_string(c.subcarrierSpacingHz),
+                         "need at least one subcarrier and a positive spacing");
     }
     if (!(c.samplePeriodS > 0) || c.past == 0 || c.future == 0)
     {
-        BadArgument("samplePeriod/past/future",
-                    std::to_string(c.samplePeriodS) + "/" + std::to_string(c.past) + "/" +
-                        std::to_string(c.future),
-                    "need a positive period and at least one past and one future snapshot");
+        ThrowBadArgument("samplePeriod/past/future",
+                         std::to_string(c.samplePeriodS) + "/" + std::to_string(c.past) + "/" +
+                             std::to_string(c.future),
+                         "need a positive period and at least one past and one future snapshot");
     }
     if (!(c.minSpeedKmh >= 0) || !(c.maxSpeedKmh >= c.minSpeedKmh))
     {
-        BadArgument("minSpeedKmh/maxSpeedKmh",
-                    std::to_string(c.minSpeedKmh) + "/" + std::to_string(c.maxSpeedKmh),
-                    "need 0 <= min <= max");
+        ThrowBadArgument("minSpeedKmh/maxSpeedKmh",
+                         std::to_string(c.minSpeedKmh) + "/" + std::to_string(c.maxSpeedKmh),
+                         "need 0 <= min <= max");
     }
     if (!(c.minDistanceM > 0) || !(c.maxDistanceM >= c.minDistanceM))
     {
-        BadArgument("minDistance/maxDistance",
-                    std::to_string(c.minDistanceM) + "/" + std::to_string(c.maxDistanceM),
-                    "need 0 < min <= max");
+        ThrowBadArgument("minDistance/maxDistance",
+                         std::to_string(c.minDistanceM) + "/" + std::to_string(c.maxDistanceM),
+                         "need 0 < min <= max");
     }
     if (c.trainSamples + c.valSamples + c.testSamples == 0)
     {
-        BadArgument("trainSamples/valSamples/testSamples", "0/0/0", "no samples requested");
+        ThrowBadArgument("trainSamples/valSamples/testSamples", "0/0/0", "no samples requested");
     }
     if (!(c.duplexGapHz >= 0))
     {
-        BadArgument("duplexGapHz", std::to_string(c.duplexGapHz), "must be >= 0");
+        ThrowBadArgument("duplexGapHz", std::to_string(c.duplexGapHz), "must be >= 0");
     }
     try
     {
@@ -327,7 +322,7 @@ Run(int argc, char** argv)
     }
     catch (const std::exception& e)
     {
-        BadArgument("outDir", c.outDir, e.what());
+        ThrowBadArgument("outDir", c.outDir, e.what());
     }
 
     std::unique_ptr<SampleGenerator> generatorPtr;
@@ -337,10 +332,10 @@ Run(int argc, char** argv)
     }
     catch (const std::invalid_argument& e)
     {
-        BadArgument("frequencyHz/delaySpreadS/snrDb",
-                    std::to_string(c.frequencyHz) + "/" + std::to_string(c.delaySpreadS) + "/" +
-                        std::to_string(c.snrDb),
-                    e.what());
+        ThrowBadArgument("frequencyHz/delaySpreadS/snrDb",
+                         std::to_string(c.frequencyHz) + "/" + std::to_string(c.delaySpreadS) +
+                             "/" + std::to_string(c.snrDb),
+                         e.what());
     }
     SampleGenerator& generator = *generatorPtr;
     RunMetadata metadata("csi-dataset");
@@ -397,13 +392,5 @@ Run(int argc, char** argv)
 int
 main(int argc, char** argv)
 {
-    try
-    {
-        return Run(argc, argv);
-    }
-    catch (const std::exception& e)
-    {
-        std::cerr << "csi-dataset: error: " << e.what() << std::endl;
-        return 1;
-    }
+    return RunScenarioMain("csi-dataset", Run, argc, argv);
 }

@@ -131,13 +131,5 @@ Run(int argc, char** argv)
 int
 main(int argc, char** argv)
 {
-    try
-    {
-        return Run(argc, argv);
-    }
-    catch (const std::exception& e)
-    {
-        std::cerr << "csi-import: error: " << e.what() << std::endl;
-        return 1;
-    }
+    return RunScenarioMain("csi-import", Run, argc, argv);
 }

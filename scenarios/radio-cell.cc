@@ -51,12 +51,6 @@ struct RadioCellConfig
     std::string outDir{"out/radio-cell"};
 };
 
-[[noreturn]] void
-BadArgument(const std::string& name, const std::string& value, const std::string& why)
-{
-    throw std::invalid_argument("--" + name + "=" + value + ": " + why);
-}
-
 template <typename T>
 T
 Choose(const std::string& name, const std::string& value, const std::map<std::string, T>& choices)
@@ -69,7 +63,7 @@ Choose(const std::string& name, const std::string& value, const std::map<std::st
         {
             valid += (valid.empty() ? "" : ", ") + key;
         }
-        BadArgument(name, value, "unknown value (valid: " + valid + ")");
+        ThrowBadArgument(name, value, "unknown value (valid: " + valid + ")");
     }
     return it->second;
 }
@@ -171,31 +165,32 @@ Run(int argc, char** argv)
     // Validate everything before any output exists.
     if (!(c.bandwidthHz > 0))
     {
-        BadArgument("bandwidthHz", std::to_string(c.bandwidthHz), "must be positive");
+        ThrowBadArgument("bandwidthHz", std::to_string(c.bandwidthHz), "must be positive");
     }
     if (c.numerology > OfdmaGrid::kMaxNumerology)
     {
-        BadArgument("numerology",
-                    std::to_string(c.numerology),
-                    "out of range [0, 4] (TS 38.211 sec. 4.2)");
+        ThrowBadArgument("numerology",
+                         std::to_string(c.numerology),
+                         "out of range [0, 4] (TS 38.211 sec. 4.2)");
     }
     if (c.ues == 0)
     {
-        BadArgument("ues", "0", "at least one UE is needed");
+        ThrowBadArgument("ues", "0", "at least one UE is needed");
     }
     if (!(c.durationS > 0))
     {
-        BadArgument("duration", std::to_string(c.durationS), "must be positive");
+        ThrowBadArgument("duration", std::to_string(c.durationS), "must be positive");
     }
     if (!(c.ueSpeedMps >= 0))
     {
-        BadArgument("ueSpeed", std::to_string(c.ueSpeedMps), "must be >= 0");
+        ThrowBadArgument("ueSpeed", std::to_string(c.ueSpeedMps), "must be >= 0");
     }
     if (c.traffic == "transfers" && (c.transferBytes == 0 || !(c.transferIntervalS > 0)))
     {
-        BadArgument("transferBytes/transferInterval",
-                    std::to_string(c.transferBytes) + "/" + std::to_string(c.transferIntervalS),
-                    "need at least one byte and a positive interval");
+        ThrowBadArgument("transferBytes/transferInterval",
+                         std::to_string(c.transferBytes) + "/" +
+                             std::to_string(c.transferIntervalS),
+                         "need at least one byte and a positive interval");
     }
     try
     {
@@ -203,7 +198,7 @@ Run(int argc, char** argv)
     }
     catch (const std::invalid_argument& e)
     {
-        BadArgument("ueProfile", c.ueProfile, e.what());
+        ThrowBadArgument("ueProfile", c.ueProfile, e.what());
     }
     try
     {
@@ -211,7 +206,7 @@ Run(int argc, char** argv)
     }
     catch (const std::invalid_argument& e)
     {
-        BadArgument("scenario", c.scenario, e.what());
+        ThrowBadArgument("scenario", c.scenario, e.what());
     }
     const std::string schedulerType = Choose<std::string>("scheduler",
                                                           c.scheduler,
@@ -242,10 +237,10 @@ Run(int argc, char** argv)
     }
     catch (const std::invalid_argument& e)
     {
-        BadArgument("frequencyHz/bandwidthHz/numerology",
-                    std::to_string(c.frequencyHz) + "/" + std::to_string(c.bandwidthHz) + "/" +
-                        std::to_string(c.numerology),
-                    e.what());
+        ThrowBadArgument("frequencyHz/bandwidthHz/numerology",
+                         std::to_string(c.frequencyHz) + "/" + std::to_string(c.bandwidthHz) + "/" +
+                             std::to_string(c.numerology),
+                         e.what());
     }
     radio.SetPropagation(losMode, c.shadowing);
     radio.SetLayoutAttribute("Scenario", StringValue(c.scenario));
@@ -262,7 +257,7 @@ Run(int argc, char** argv)
     }
     catch (const std::exception& e)
     {
-        BadArgument("outDir", c.outDir, e.what());
+        ThrowBadArgument("outDir", c.outDir, e.what());
     }
 
     RadioDeployment deployment = radio.Install(c.ues, c.ueSpeedMps, 0);
@@ -380,13 +375,5 @@ Run(int argc, char** argv)
 int
 main(int argc, char** argv)
 {
-    try
-    {
-        return Run(argc, argv);
-    }
-    catch (const std::exception& e)
-    {
-        std::cerr << "radio-cell: error: " << e.what() << std::endl;
-        return 1;
-    }
+    return RunScenarioMain("radio-cell", Run, argc, argv);
 }

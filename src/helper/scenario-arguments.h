@@ -44,6 +44,26 @@ class ScenarioArguments
     std::vector<std::function<void(RunMetadata&)>> m_recorders;
 };
 
+/**
+ * \ingroup helper
+ * Throws std::invalid_argument "--name=value: why", the message every scenario gives for
+ * a bad argument.
+ */
+[[noreturn]] void ThrowBadArgument(const std::string& name,
+                                   const std::string& value,
+                                   const std::string& why);
+
+/**
+ * \ingroup helper
+ * A scenario's main(): runs `run`, and turns any exception into
+ * "<program>: error: <message>" on stderr and exit status 1 (no core dump, and the
+ * atomic writers have already removed their temporary files).
+ */
+int RunScenarioMain(const std::string& program,
+                    int (*run)(int argc, char** argv),
+                    int argc,
+                    char** argv);
+
 } // namespace ns3
 
 #endif // EDGE_LAM_SCENARIO_ARGUMENTS_H
