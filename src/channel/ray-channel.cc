@@ -246,23 +246,34 @@ RayChannel::BuildDownlink(const AntennaArray& bs, const AntennaArray& ue) const
     Eigen::MatrixXcd ueFactors(2, link.numRx);
     Eigen::MatrixXcd bsFactors(2, link.numTx);
     Eigen::MatrixXcd weightedUe(2, link.numRx);
-    const auto portFactors =
-        [](const AntennaArray& array, double thetaRad, double phiRad, Eigen::MatrixXcd& factors) {
-            const Eigen::Vector3d direction = SphericalUnitVector(thetaRad, phiRad);
-            FieldPattern patterns[2];
-            for (std::size_t pol = 0; pol < array.GetNumPolarisations(); ++pol)
-            {
-                patterns[pol] = array.GetPolarisationFieldPattern(pol, thetaRad, phiRad);
-            }
-            for (std::size_t p = 0; p < array.GetNumPorts(); ++p)
-            {
-                const FieldPattern& f = patterns[array.GetPortPolarisation(p)];
-                const std::complex<double> phase =
-                    std::polar(1.0, kTwoPi * direction.dot(array.GetPortPosition(p)));
-                factors(0, p) = f.theta * phase;
-                factors(1, p) = f.phi * phase;
-            }
-        };
+    Eigen::MatrixXcd pairs(link.numTx, link.numRx);
+    std::vector<std::complex<double>> elementPhase;
+    // The ports of both polarisations share an element position (port p sits at element
+    // p mod numElements), so one sin/cos per element and ray serves both.
+    const auto portFactors = [&elementPhase](const AntennaArray& array,
+                                             double thetaRad,
+                                             double phiRad,
+                                             Eigen::MatrixXcd& factors) {
+        const Eigen::Vector3d direction = SphericalUnitVector(thetaRad, phiRad);
+        FieldPattern patterns[2];
+        for (std::size_t pol = 0; pol < array.GetNumPolarisations(); ++pol)
+        {
+            patterns[pol] = array.GetPolarisationFieldPattern(pol, thetaRad, phiRad);
+        }
+        const std::size_t numElements = array.GetNumElements();
+        elementPhase.resize(numElements);
+        for (std::size_t e = 0; e < numElements; ++e)
+        {
+            elementPhase[e] = std::polar(1.0, kTwoPi * direction.dot(array.GetPortPosition(e)));
+        }
+        for (std::size_t p = 0; p < array.GetNumPorts(); ++p)
+        {
+            const FieldPattern& f = patterns[array.GetPortPolarisation(p)];
+            const std::complex<double>& phase = elementPhase[p % numElements];
+            factors(0, p) = f.theta * phase;
+            factors(1, p) = f.phi * phase;
+        }
+    };
     for (std::size_t j = 0; j < m_rays.size(); ++j)
     {
         const RayTerm& ray = m_rays[j];
@@ -270,9 +281,10 @@ RayChannel::BuildDownlink(const AntennaArray& bs, const AntennaArray& ue) const
         portFactors(bs, ray.bsThetaRad, ray.bsPhiRad, bsFactors);
         // X^T F_r scaled: pair (r, s) is (X^T F_r) . F_s = F_r^T X F_s.
         weightedUe.noalias() = ray.amplitude * ray.polarisation.transpose() * ueFactors;
+        pairs.noalias() = bsFactors.transpose() * weightedUe;
         // (numTx, numRx) column-major = pair index r * numTx + s.
         Eigen::Map<Eigen::MatrixXcf>(link.amplitudes.col(j).data(), link.numTx, link.numRx) =
-            (bsFactors.transpose() * weightedUe).cast<std::complex<float>>();
+            pairs.cast<std::complex<float>>();
     }
     return link;
 }
