@@ -183,6 +183,16 @@ AntennaArray::GetFieldPattern(std::size_t port, double thetaRad, double phiRad) 
 FieldPattern
 AntennaArray::GetPolarisationFieldPattern(std::size_t pol, double thetaRad, double phiRad) const
 {
+    FieldPattern patterns[2];
+    GetPolarisationFieldPatterns(thetaRad, phiRad, patterns);
+    return patterns[pol];
+}
+
+void
+AntennaArray::GetPolarisationFieldPatterns(double thetaRad,
+                                           double phiRad,
+                                           FieldPattern* patterns) const
+{
     // Direction in the LCS: r' = R^T r (sec. 7.1.1).
     const Eigen::Vector3d local = m_rotation.transpose() * SphericalUnitVector(thetaRad, phiRad);
     const double thetaLcs = std::acos(std::clamp(local.z(), -1.0, 1.0));
@@ -190,15 +200,20 @@ AntennaArray::GetPolarisationFieldPattern(std::size_t pol, double thetaRad, doub
     const double amplitude = m_config.pattern == ElementPattern::ISOTROPIC
                                  ? 1.0
                                  : std::pow(10.0, ThreeGppElementGainDbi(thetaLcs, phiLcs) / 20);
-    // Polarisation model 2 (eq. 7.3-4/7.3-5).
-    const double slant = m_config.polarisationSlantsRad[pol];
-    const double localTheta = amplitude * std::cos(slant);
-    const double localPhi = amplitude * std::sin(slant);
-    // Rotate the LCS field vector into the GCS and project on theta-hat / phi-hat: the
+    // The LCS unit vectors rotated into the GCS and projected on theta-hat / phi-hat: the
     // same as eq. 7.1-11 with psi of eq. 7.1-15, without its special cases at the poles.
-    const Eigen::Vector3d field = m_rotation * (localTheta * ThetaUnitVector(thetaLcs, phiLcs) +
-                                                localPhi * PhiUnitVector(phiLcs));
-    return {field.dot(ThetaUnitVector(thetaRad, phiRad)), field.dot(PhiUnitVector(phiRad))};
+    const Eigen::Vector3d gcsTheta = ThetaUnitVector(thetaRad, phiRad);
+    const Eigen::Vector3d gcsPhi = PhiUnitVector(phiRad);
+    const Eigen::Vector3d lcsTheta = m_rotation * ThetaUnitVector(thetaLcs, phiLcs);
+    const Eigen::Vector3d lcsPhi = m_rotation * PhiUnitVector(phiLcs);
+    for (std::size_t pol = 0; pol < m_config.polarisationSlantsRad.size(); ++pol)
+    {
+        // Polarisation model 2 (eq. 7.3-4/7.3-5): the field is the slant of the two.
+        const double slant = m_config.polarisationSlantsRad[pol];
+        const Eigen::Vector3d field =
+            amplitude * (std::cos(slant) * lcsTheta + std::sin(slant) * lcsPhi);
+        patterns[pol] = {field.dot(gcsTheta), field.dot(gcsPhi)};
+    }
 }
 
 } // namespace ns3

@@ -96,6 +96,13 @@ class AntennaArray
     /// GCS field pattern of every port of polarisation pol (they share it).
     FieldPattern GetPolarisationFieldPattern(std::size_t pol, double thetaRad, double phiRad) const;
 
+    /**
+     * The field patterns of every polarisation for one direction (GCS), in one pass: the
+     * LCS angle and element gain are computed once. patterns[pol] for pol <
+     * GetNumPolarisations().
+     */
+    void GetPolarisationFieldPatterns(double thetaRad, double phiRad, FieldPattern* patterns) const;
+
   private:
     Config m_config;
     Eigen::Matrix3d m_rotation;                      //!< LCS -> GCS, R = Rz(alpha) Ry(beta)

@@ -256,10 +256,7 @@ RayChannel::BuildDownlink(const AntennaArray& bs, const AntennaArray& ue) const
                                              Eigen::MatrixXcd& factors) {
         const Eigen::Vector3d direction = SphericalUnitVector(thetaRad, phiRad);
         FieldPattern patterns[2];
-        for (std::size_t pol = 0; pol < array.GetNumPolarisations(); ++pol)
-        {
-            patterns[pol] = array.GetPolarisationFieldPattern(pol, thetaRad, phiRad);
-        }
+        array.GetPolarisationFieldPatterns(thetaRad, phiRad, patterns);
         const std::size_t numElements = array.GetNumElements();
         elementPhase.resize(numElements);
         for (std::size_t e = 0; e < numElements; ++e)
