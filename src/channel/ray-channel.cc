@@ -77,6 +77,16 @@ ValidateRaySet(const RaySet& rays)
         for (std::size_t m = 0; m < cluster.rays.size(); ++m)
         {
             const Ray& ray = cluster.rays[m];
+            // Fast path: the named checks below build strings, so only run them to name
+            // the problem once one is known to exist.
+            const bool valid = std::isfinite(ray.aoaRad + ray.aodRad + ray.zoaRad + ray.zodRad +
+                                             ray.phaseThetaTheta + ray.phaseThetaPhi +
+                                             ray.phasePhiTheta + ray.phasePhiPhi) &&
+                               ray.xpr > 0;
+            if (valid)
+            {
+                continue;
+            }
             const std::string rayName = name + " ray " + std::to_string(m);
             CheckAngles(rayName, ray.aoaRad, ray.aodRad, ray.zoaRad, ray.zodRad);
             if (!(ray.xpr > 0))
@@ -246,10 +256,11 @@ RayChannel::BuildDownlink(const AntennaArray& bs, const AntennaArray& ue) const
     Eigen::MatrixXcd ueFactors(2, link.numRx);
     Eigen::MatrixXcd bsFactors(2, link.numTx);
     Eigen::MatrixXcd weightedUe(2, link.numRx);
-    Eigen::MatrixXcd pairs(link.numTx, link.numRx);
     std::vector<std::complex<double>> elementPhase;
     // The ports of both polarisations share an element position (port p sits at element
-    // p mod numElements), so one sin/cos per element and ray serves both.
+    // p mod numElements), and the elements form the grid m * rowStep + n * columnStep, so
+    // the array phase of element (m, n) is rowPhasor^m * columnPhasor^n: two sin/cos per
+    // ray instead of one per port.
     const auto portFactors = [&elementPhase](const AntennaArray& array,
                                              double thetaRad,
                                              double phiRad,
@@ -257,16 +268,29 @@ RayChannel::BuildDownlink(const AntennaArray& bs, const AntennaArray& ue) const
         const Eigen::Vector3d direction = SphericalUnitVector(thetaRad, phiRad);
         FieldPattern patterns[2];
         array.GetPolarisationFieldPatterns(thetaRad, phiRad, patterns);
-        const std::size_t numElements = array.GetNumElements();
-        elementPhase.resize(numElements);
-        for (std::size_t e = 0; e < numElements; ++e)
+        const std::size_t rows = array.GetConfig().numRows;
+        const std::size_t columns = array.GetConfig().numColumns;
+        const Eigen::Vector3d rowStep =
+            rows > 1 ? array.GetPortPosition(columns) : Eigen::Vector3d::Zero();
+        const Eigen::Vector3d columnStep =
+            columns > 1 ? array.GetPortPosition(1) : Eigen::Vector3d::Zero();
+        const std::complex<double> rowPhasor = std::polar(1.0, kTwoPi * direction.dot(rowStep));
+        const std::complex<double> columnPhasor =
+            std::polar(1.0, kTwoPi * direction.dot(columnStep));
+        elementPhase.resize(rows * columns);
+        std::complex<double> rowPhase = 1.0;
+        for (std::size_t m = 0; m < rows; ++m, rowPhase *= rowPhasor)
         {
-            elementPhase[e] = std::polar(1.0, kTwoPi * direction.dot(array.GetPortPosition(e)));
+            std::complex<double> phase = rowPhase;
+            for (std::size_t n = 0; n < columns; ++n, phase *= columnPhasor)
+            {
+                elementPhase[m * columns + n] = phase;
+            }
         }
         for (std::size_t p = 0; p < array.GetNumPorts(); ++p)
         {
             const FieldPattern& f = patterns[array.GetPortPolarisation(p)];
-            const std::complex<double>& phase = elementPhase[p % numElements];
+            const std::complex<double>& phase = elementPhase[p % elementPhase.size()];
             factors(0, p) = f.theta * phase;
             factors(1, p) = f.phi * phase;
         }
@@ -278,10 +302,17 @@ RayChannel::BuildDownlink(const AntennaArray& bs, const AntennaArray& ue) const
         portFactors(bs, ray.bsThetaRad, ray.bsPhiRad, bsFactors);
         // X^T F_r scaled: pair (r, s) is (X^T F_r) . F_s = F_r^T X F_s.
         weightedUe.noalias() = ray.amplitude * ray.polarisation.transpose() * ueFactors;
-        pairs.noalias() = bsFactors.transpose() * weightedUe;
-        // (numTx, numRx) column-major = pair index r * numTx + s.
-        Eigen::Map<Eigen::MatrixXcf>(link.amplitudes.col(j).data(), link.numTx, link.numRx) =
-            pairs.cast<std::complex<float>>();
+        // Pair index r * numTx + s; written out because Eigen's product dispatch costs
+        // more than the 2-term sums of these tiny dynamic-size matrices.
+        std::complex<float>* column = link.amplitudes.col(j).data();
+        for (std::size_t r = 0; r < link.numRx; ++r)
+        {
+            for (std::size_t s = 0; s < link.numTx; ++s)
+            {
+                column[r * link.numTx + s] = std::complex<float>(
+                    bsFactors(0, s) * weightedUe(0, r) + bsFactors(1, s) * weightedUe(1, r));
+            }
+        }
     }
     return link;
 }
