@@ -34,30 +34,42 @@ CheckFinite(const std::string& what, double value)
     }
 }
 
-/// theta-hat of the direction (theta, phi) (sec. 7.1).
+/// theta-hat of the direction (sec. 7.1).
 Eigen::Vector3d
-ThetaUnitVector(double thetaRad, double phiRad)
+ThetaUnitVector(const Direction& d)
 {
-    return {std::cos(thetaRad) * std::cos(phiRad),
-            std::cos(thetaRad) * std::sin(phiRad),
-            -std::sin(thetaRad)};
+    return {d.cosTheta * d.cosPhi, d.cosTheta * d.sinPhi, -d.sinTheta};
 }
 
-/// phi-hat of the azimuth phi (sec. 7.1).
+/// phi-hat of the direction (sec. 7.1).
 Eigen::Vector3d
-PhiUnitVector(double phiRad)
+PhiUnitVector(const Direction& d)
 {
-    return {-std::sin(phiRad), std::cos(phiRad), 0.0};
+    return {-d.sinPhi, d.cosPhi, 0.0};
 }
 
 } // namespace
 
+Direction::Direction(double thetaRad, double phiRad)
+    : thetaRad(thetaRad),
+      phiRad(phiRad),
+      cosTheta(std::cos(thetaRad)),
+      sinTheta(std::sin(thetaRad)),
+      cosPhi(std::cos(phiRad)),
+      sinPhi(std::sin(phiRad))
+{
+}
+
+Eigen::Vector3d
+Direction::Unit() const
+{
+    return {sinTheta * cosPhi, sinTheta * sinPhi, cosTheta};
+}
+
 Eigen::Vector3d
 SphericalUnitVector(double thetaRad, double phiRad)
 {
-    return {std::sin(thetaRad) * std::cos(phiRad),
-            std::sin(thetaRad) * std::sin(phiRad),
-            std::cos(thetaRad)};
+    return Direction(thetaRad, phiRad).Unit();
 }
 
 AntennaArray::AntennaArray(const Config& config)
@@ -86,6 +98,8 @@ AntennaArray::AntennaArray(const Config& config)
     for (double slant : config.polarisationSlantsRad)
     {
         CheckFinite("polarisation slant", slant);
+        m_slantCos.push_back(std::cos(slant));
+        m_slantSin.push_back(std::sin(slant));
     }
     CheckFinite("array bearing", config.bearingRad);
     CheckFinite("array downtilt", config.downtiltRad);
@@ -93,6 +107,7 @@ AntennaArray::AntennaArray(const Config& config)
     m_rotation = (Eigen::AngleAxisd(config.bearingRad, Eigen::Vector3d::UnitZ()) *
                   Eigen::AngleAxisd(config.downtiltRad, Eigen::Vector3d::UnitY()))
                      .toRotationMatrix();
+    m_unrotated = config.bearingRad == 0 && config.downtiltRad == 0;
     for (uint32_t m = 0; m < config.numRows; ++m)
     {
         for (uint32_t n = 0; n < config.numColumns; ++n)
@@ -130,11 +145,14 @@ double
 AntennaArray::ThreeGppElementGainDbi(double thetaLcsRad, double phiLcsRad)
 {
     const double thetaDeg = thetaLcsRad * kRadToDeg;
-    const double phiDeg = std::remainder(phiLcsRad, 2 * M_PI) * kRadToDeg; // (-180, 180]
-    const double verticalDb =
-        -std::min(12 * std::pow((thetaDeg - 90) / kBeamwidth3dBDeg, 2), kSideLobeLevelDb);
+    // Inside (-180, 180] already for the usual azimuths: skip the costly remainder().
+    const double phiDeg =
+        (std::abs(phiLcsRad) < M_PI ? phiLcsRad : std::remainder(phiLcsRad, 2 * M_PI)) * kRadToDeg;
+    const double verticalRatio = (thetaDeg - 90) / kBeamwidth3dBDeg;
+    const double horizontalRatio = phiDeg / kBeamwidth3dBDeg;
+    const double verticalDb = -std::min(12 * verticalRatio * verticalRatio, kSideLobeLevelDb);
     const double horizontalDb =
-        -std::min(12 * std::pow(phiDeg / kBeamwidth3dBDeg, 2), kMaxAttenuationDb);
+        -std::min(12 * horizontalRatio * horizontalRatio, kMaxAttenuationDb);
     return kElementMaxGainDbi - std::min(-(verticalDb + horizontalDb), kMaxAttenuationDb);
 }
 
@@ -184,34 +202,47 @@ FieldPattern
 AntennaArray::GetPolarisationFieldPattern(std::size_t pol, double thetaRad, double phiRad) const
 {
     FieldPattern patterns[2];
-    GetPolarisationFieldPatterns(thetaRad, phiRad, patterns);
+    GetPolarisationFieldPatterns(Direction(thetaRad, phiRad), patterns);
     return patterns[pol];
 }
 
 void
-AntennaArray::GetPolarisationFieldPatterns(double thetaRad,
-                                           double phiRad,
-                                           FieldPattern* patterns) const
+AntennaArray::GetPolarisationFieldPatterns(const Direction& direction, FieldPattern* patterns) const
 {
+    const auto amplitudeAt = [this](double thetaLcs, double phiLcs) {
+        // 10^(G / 20) as an exp(): cheaper than pow().
+        return m_config.pattern == ElementPattern::ISOTROPIC
+                   ? 1.0
+                   : std::exp(ThreeGppElementGainDbi(thetaLcs, phiLcs) * (M_LN10 / 20));
+    };
+    if (m_unrotated && direction.thetaRad > 0 && direction.thetaRad < M_PI)
+    {
+        // LCS = GCS: off the poles (and for zeniths within [0, pi]) the LCS angles and unit
+        // vectors are the GCS ones, so eq. 7.3-4/7.3-5 apply directly, without the
+        // rotation and projection below.
+        const double amplitude = amplitudeAt(direction.thetaRad, direction.phiRad);
+        for (std::size_t pol = 0; pol < m_slantCos.size(); ++pol)
+        {
+            patterns[pol] = {amplitude * m_slantCos[pol], amplitude * m_slantSin[pol]};
+        }
+        return;
+    }
     // Direction in the LCS: r' = R^T r (sec. 7.1.1).
-    const Eigen::Vector3d local = m_rotation.transpose() * SphericalUnitVector(thetaRad, phiRad);
-    const double thetaLcs = std::acos(std::clamp(local.z(), -1.0, 1.0));
-    const double phiLcs = std::atan2(local.y(), local.x());
-    const double amplitude = m_config.pattern == ElementPattern::ISOTROPIC
-                                 ? 1.0
-                                 : std::pow(10.0, ThreeGppElementGainDbi(thetaLcs, phiLcs) / 20);
+    const Eigen::Vector3d local = m_rotation.transpose() * direction.Unit();
+    const Direction lcs(std::acos(std::clamp(local.z(), -1.0, 1.0)),
+                        std::atan2(local.y(), local.x()));
+    const double amplitude = amplitudeAt(lcs.thetaRad, lcs.phiRad);
     // The LCS unit vectors rotated into the GCS and projected on theta-hat / phi-hat: the
     // same as eq. 7.1-11 with psi of eq. 7.1-15, without its special cases at the poles.
-    const Eigen::Vector3d gcsTheta = ThetaUnitVector(thetaRad, phiRad);
-    const Eigen::Vector3d gcsPhi = PhiUnitVector(phiRad);
-    const Eigen::Vector3d lcsTheta = m_rotation * ThetaUnitVector(thetaLcs, phiLcs);
-    const Eigen::Vector3d lcsPhi = m_rotation * PhiUnitVector(phiLcs);
-    for (std::size_t pol = 0; pol < m_config.polarisationSlantsRad.size(); ++pol)
+    const Eigen::Vector3d gcsTheta = ThetaUnitVector(direction);
+    const Eigen::Vector3d gcsPhi = PhiUnitVector(direction);
+    const Eigen::Vector3d lcsTheta = m_rotation * ThetaUnitVector(lcs);
+    const Eigen::Vector3d lcsPhi = m_rotation * PhiUnitVector(lcs);
+    for (std::size_t pol = 0; pol < m_slantCos.size(); ++pol)
     {
         // Polarisation model 2 (eq. 7.3-4/7.3-5): the field is the slant of the two.
-        const double slant = m_config.polarisationSlantsRad[pol];
         const Eigen::Vector3d field =
-            amplitude * (std::cos(slant) * lcsTheta + std::sin(slant) * lcsPhi);
+            amplitude * (m_slantCos[pol] * lcsTheta + m_slantSin[pol] * lcsPhi);
         patterns[pol] = {field.dot(gcsTheta), field.dot(gcsPhi)};
     }
 }

@@ -24,6 +24,25 @@ struct FieldPattern
 
 /**
  * \ingroup channel
+ * A GCS direction (theta, phi) (rad) with its sines and cosines: computed once per ray
+ * and shared by its field patterns, array phases and Doppler.
+ */
+struct Direction
+{
+    Direction(double thetaRad, double phiRad);
+    /// Unit vector of the direction in spherical coordinates (eq. 7.5-23).
+    Eigen::Vector3d Unit() const;
+
+    double thetaRad;
+    double phiRad;
+    double cosTheta;
+    double sinTheta;
+    double cosPhi;
+    double sinPhi;
+};
+
+/**
+ * \ingroup channel
  * Uniform planar antenna array of TR 38.901 sec. 7.3: M rows x N columns of elements in
  * the y'-z' plane of the array's local coordinate system (LCS), boresight along +x',
  * with one or two polarised ports per element.
@@ -101,11 +120,14 @@ class AntennaArray
      * LCS angle and element gain are computed once. patterns[pol] for pol <
      * GetNumPolarisations().
      */
-    void GetPolarisationFieldPatterns(double thetaRad, double phiRad, FieldPattern* patterns) const;
+    void GetPolarisationFieldPatterns(const Direction& direction, FieldPattern* patterns) const;
 
   private:
     Config m_config;
     Eigen::Matrix3d m_rotation;                      //!< LCS -> GCS, R = Rz(alpha) Ry(beta)
+    bool m_unrotated;                                //!< R is the identity (alpha = beta = 0)
+    std::vector<double> m_slantCos;                  //!< cos zeta per polarisation
+    std::vector<double> m_slantSin;                  //!< sin zeta per polarisation
     std::vector<Eigen::Vector3d> m_elementPositions; //!< GCS, wavelengths, index m N + n
 };
 

@@ -128,9 +128,11 @@ Phasors(const Eigen::VectorXd& rates,
     }
     Eigen::MatrixXcd phasors(rates.size(), numValues);
     const auto direct = [&](std::size_t j) {
-        const Eigen::ArrayXd phase = kTwoPi * values[j] * rates.array();
-        phasors.col(j).real() = phase.cos().matrix();
-        phasors.col(j).imag() = phase.sin().matrix();
+        // std::polar: one sincos per entry, where Eigen's cos() and sin() take two calls.
+        for (Eigen::Index i = 0; i < rates.size(); ++i)
+        {
+            phasors(i, j) = std::polar(1.0, kTwoPi * values[j] * rates[i]);
+        }
     };
     bool evenlySpaced = numValues >= 3;
     const double step = evenlySpaced ? (values.back() - values.front()) / (numValues - 1) : 0.0;
@@ -177,6 +179,65 @@ PolarisationMatrix(const Ray& ray)
     return x;
 }
 
+/// a * b without the C99 Annex G infinity recovery of std::complex's operator* (the
+/// operands here are finite), which keeps the per-port loop free of library calls.
+std::complex<float>
+Multiply(std::complex<float> a, std::complex<float> b)
+{
+    return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
+
+/**
+ * Response of one array to one ray, factored: port p = pol * E + e responds with
+ * patterns[pol] * elementPhase[e]. The ports of both polarisations share an element
+ * position, and the elements form the grid m * rowStep + n * columnStep, so the array
+ * phase of element (m, n) is rowPhasor^m * columnPhasor^n: two sin/cos per ray instead of
+ * one per port.
+ */
+class ArrayResponse
+{
+  public:
+    explicit ArrayResponse(const AntennaArray& array)
+        : elementPhase(array.GetNumElements()),
+          m_array(array),
+          m_rows(array.GetConfig().numRows),
+          m_columns(array.GetConfig().numColumns),
+          m_rowStep(m_rows > 1 ? array.GetPortPosition(m_columns) : Eigen::Vector3d::Zero()),
+          m_columnStep(m_columns > 1 ? array.GetPortPosition(1) : Eigen::Vector3d::Zero())
+    {
+    }
+
+    void Evaluate(const Direction& direction)
+    {
+        m_array.GetPolarisationFieldPatterns(direction, patterns);
+        const Eigen::Vector3d unit = direction.Unit();
+        const auto stepPhasor = [&unit](std::size_t count, const Eigen::Vector3d& step) {
+            return count > 1 ? std::polar(1.0, kTwoPi * unit.dot(step)) : std::complex<double>(1.0);
+        };
+        const std::complex<double> rowPhasor = stepPhasor(m_rows, m_rowStep);
+        const std::complex<double> columnPhasor = stepPhasor(m_columns, m_columnStep);
+        std::complex<double> rowPhase = 1.0;
+        for (std::size_t m = 0; m < m_rows; ++m, rowPhase *= rowPhasor)
+        {
+            std::complex<double> phase = rowPhase;
+            for (std::size_t n = 0; n < m_columns; ++n, phase *= columnPhasor)
+            {
+                elementPhase[m * m_columns + n] = std::complex<float>(phase);
+            }
+        }
+    }
+
+    FieldPattern patterns[2];                      //!< per polarisation
+    std::vector<std::complex<float>> elementPhase; //!< (E) e^{j 2 pi r.d_e}
+
+  private:
+    const AntennaArray& m_array;
+    std::size_t m_rows;
+    std::size_t m_columns;
+    Eigen::Vector3d m_rowStep;
+    Eigen::Vector3d m_columnStep;
+};
+
 } // namespace
 
 RayChannel::RayChannel(const RaySet& rays,
@@ -199,6 +260,12 @@ RayChannel::RayChannel(const RaySet& rays,
         nlosWeight = std::isinf(k) ? 0.0 : std::sqrt(1 / (k + 1));
         losWeight = std::isinf(k) ? 1.0 : std::sqrt(k / (k + 1));
     }
+    std::size_t numRays = rays.los.present ? 1 : 0;
+    for (const Cluster& cluster : rays.clusters)
+    {
+        numRays += cluster.rays.size();
+    }
+    m_rays.reserve(numRays);
     std::vector<double> pathDelays;
     for (const Cluster& cluster : rays.clusters)
     {
@@ -207,10 +274,8 @@ RayChannel::RayChannel(const RaySet& rays,
         const double amplitude = nlosWeight * std::sqrt(cluster.power / cluster.rays.size());
         for (const Ray& ray : cluster.rays)
         {
-            m_rays.push_back({ray.zoaRad,
-                              ray.aoaRad,
-                              ray.zodRad,
-                              ray.aodRad,
+            m_rays.push_back({Direction(ray.zoaRad, ray.aoaRad),
+                              Direction(ray.zodRad, ray.aodRad),
                               PolarisationMatrix(ray),
                               amplitude});
         }
@@ -223,7 +288,8 @@ RayChannel::RayChannel(const RaySet& rays,
         x(0, 0) = 1;
         x(1, 1) = -1;
         const LosPath& los = rays.los;
-        m_rays.push_back({los.zoaRad, los.aoaRad, los.zodRad, los.aodRad, x, losWeight});
+        m_rays.push_back(
+            {Direction(los.zoaRad, los.aoaRad), Direction(los.zodRad, los.aodRad), x, losWeight});
     }
     m_pathFirstRay.push_back(m_rays.size());
     m_pathDelayS = Eigen::Map<const Eigen::VectorXd>(pathDelays.data(), pathDelays.size());
@@ -234,116 +300,73 @@ RayChannel::RayChannel(const RaySet& rays,
     m_rayDopplerHz.resize(m_rays.size());
     for (std::size_t j = 0; j < m_rays.size(); ++j)
     {
-        m_rayDopplerHz[j] =
-            SphericalUnitVector(m_rays[j].ueThetaRad, m_rays[j].uePhiRad).dot(velocity) /
-            wavelengthM;
+        m_rayDopplerHz[j] = m_rays[j].ue.Unit().dot(velocity) / wavelengthM;
     }
-    m_downlink = BuildDownlink(bsArray, ueArray);
-    m_uplink = Reverse(m_downlink);
+    BuildDownlink(bsArray, ueArray);
     NS_LOG_DEBUG(rays.clusters.size()
                  << " clusters, " << m_rays.size() << " rays, " << bsArray.GetNumPorts()
                  << " BS ports, " << ueArray.GetNumPorts() << " UE ports");
 }
 
-RayChannel::Link
-RayChannel::BuildDownlink(const AntennaArray& bs, const AntennaArray& ue) const
+void
+RayChannel::BuildDownlink(const AntennaArray& bs, const AntennaArray& ue)
 {
-    Link link;
-    link.numRx = ue.GetNumPorts();
-    link.numTx = bs.GetNumPorts();
-    link.amplitudes.resize(link.numRx * link.numTx, m_rays.size());
-    // Per-port factors of one ray: (2, numPorts) columns F_p e^{j 2 pi r.d_p}.
-    Eigen::MatrixXcd ueFactors(2, link.numRx);
-    Eigen::MatrixXcd bsFactors(2, link.numTx);
-    Eigen::MatrixXcd weightedUe(2, link.numRx);
-    std::vector<std::complex<double>> elementPhase;
-    // The ports of both polarisations share an element position (port p sits at element
-    // p mod numElements), and the elements form the grid m * rowStep + n * columnStep, so
-    // the array phase of element (m, n) is rowPhasor^m * columnPhasor^n: two sin/cos per
-    // ray instead of one per port.
-    const auto portFactors = [&elementPhase](const AntennaArray& array,
-                                             double thetaRad,
-                                             double phiRad,
-                                             Eigen::MatrixXcd& factors) {
-        const Eigen::Vector3d direction = SphericalUnitVector(thetaRad, phiRad);
-        FieldPattern patterns[2];
-        array.GetPolarisationFieldPatterns(thetaRad, phiRad, patterns);
-        const std::size_t rows = array.GetConfig().numRows;
-        const std::size_t columns = array.GetConfig().numColumns;
-        const Eigen::Vector3d rowStep =
-            rows > 1 ? array.GetPortPosition(columns) : Eigen::Vector3d::Zero();
-        const Eigen::Vector3d columnStep =
-            columns > 1 ? array.GetPortPosition(1) : Eigen::Vector3d::Zero();
-        const std::complex<double> rowPhasor = std::polar(1.0, kTwoPi * direction.dot(rowStep));
-        const std::complex<double> columnPhasor =
-            std::polar(1.0, kTwoPi * direction.dot(columnStep));
-        elementPhase.resize(rows * columns);
-        std::complex<double> rowPhase = 1.0;
-        for (std::size_t m = 0; m < rows; ++m, rowPhase *= rowPhasor)
-        {
-            std::complex<double> phase = rowPhase;
-            for (std::size_t n = 0; n < columns; ++n, phase *= columnPhasor)
-            {
-                elementPhase[m * columns + n] = phase;
-            }
-        }
-        for (std::size_t p = 0; p < array.GetNumPorts(); ++p)
-        {
-            const FieldPattern& f = patterns[array.GetPortPolarisation(p)];
-            const std::complex<double>& phase = elementPhase[p % elementPhase.size()];
-            factors(0, p) = f.theta * phase;
-            factors(1, p) = f.phi * phase;
-        }
-    };
+    m_numUePorts = ue.GetNumPorts();
+    m_numBsPorts = bs.GetNumPorts();
+    m_amplitudes.resize(m_numUePorts * m_numBsPorts, m_rays.size());
+    const std::size_t numUeElements = ue.GetNumElements();
+    const std::size_t numBsElements = bs.GetNumElements();
+    const std::size_t numUePols = ue.GetNumPolarisations();
+    const std::size_t numBsPols = bs.GetNumPolarisations();
+    ArrayResponse ueResponse(ue);
+    ArrayResponse bsResponse(bs);
     for (std::size_t j = 0; j < m_rays.size(); ++j)
     {
         const RayTerm& ray = m_rays[j];
-        portFactors(ue, ray.ueThetaRad, ray.uePhiRad, ueFactors);
-        portFactors(bs, ray.bsThetaRad, ray.bsPhiRad, bsFactors);
-        // X^T F_r scaled: pair (r, s) is (X^T F_r) . F_s = F_r^T X F_s.
-        weightedUe.noalias() = ray.amplitude * ray.polarisation.transpose() * ueFactors;
-        // Pair index r * numTx + s; written out because Eigen's product dispatch costs
-        // more than the 2-term sums of these tiny dynamic-size matrices.
-        std::complex<float>* column = link.amplitudes.col(j).data();
-        for (std::size_t r = 0; r < link.numRx; ++r)
+        ueResponse.Evaluate(ray.ue);
+        bsResponse.Evaluate(ray.bs);
+        // Per polarisation pair: amplitude F_ue^T X F_bs, without the array phases.
+        std::complex<double> polarised[2][2];
+        for (std::size_t pu = 0; pu < numUePols; ++pu)
         {
-            for (std::size_t s = 0; s < link.numTx; ++s)
+            const FieldPattern& fu = ueResponse.patterns[pu];
+            for (std::size_t pb = 0; pb < numBsPols; ++pb)
             {
-                column[r * link.numTx + s] = std::complex<float>(
-                    bsFactors(0, s) * weightedUe(0, r) + bsFactors(1, s) * weightedUe(1, r));
+                const FieldPattern& fb = bsResponse.patterns[pb];
+                const Eigen::Matrix2cd& x = ray.polarisation;
+                polarised[pu][pb] =
+                    ray.amplitude * (fu.theta * (x(0, 0) * fb.theta + x(0, 1) * fb.phi) +
+                                     fu.phi * (x(1, 0) * fb.theta + x(1, 1) * fb.phi));
+            }
+        }
+        // Pair (r, s) at row r * numBsPorts + s: polarised times both array phases.
+        std::complex<float>* column = m_amplitudes.col(j).data();
+        for (std::size_t r = 0; r < m_numUePorts; ++r)
+        {
+            const std::complex<double> uePhase = ueResponse.elementPhase[r % numUeElements];
+            for (std::size_t pb = 0; pb < numBsPols; ++pb)
+            {
+                const std::complex<float> rowFactor(polarised[r / numUeElements][pb] * uePhase);
+                std::complex<float>* out = column + r * m_numBsPorts + pb * numBsElements;
+                for (std::size_t e = 0; e < numBsElements; ++e)
+                {
+                    out[e] = Multiply(rowFactor, bsResponse.elementPhase[e]);
+                }
             }
         }
     }
-    return link;
-}
-
-RayChannel::Link
-RayChannel::Reverse(const Link& link)
-{
-    Link reverse;
-    reverse.numRx = link.numTx;
-    reverse.numTx = link.numRx;
-    reverse.amplitudes.resize(link.amplitudes.rows(), link.amplitudes.cols());
-    for (std::size_t r = 0; r < link.numRx; ++r)
-    {
-        for (std::size_t s = 0; s < link.numTx; ++s)
-        {
-            reverse.amplitudes.row(s * link.numRx + r) = link.amplitudes.row(r * link.numTx + s);
-        }
-    }
-    return reverse;
 }
 
 std::size_t
 RayChannel::GetNumBsPorts() const
 {
-    return m_downlink.numTx;
+    return m_numBsPorts;
 }
 
 std::size_t
 RayChannel::GetNumUePorts() const
 {
-    return m_downlink.numRx;
+    return m_numUePorts;
 }
 
 double
@@ -362,34 +385,39 @@ CsiTensor
 RayChannel::GetDownlinkResponse(const std::vector<double>& timesS,
                                 const std::vector<double>& subcarrierOffsetsHz) const
 {
-    return Evaluate(m_downlink, timesS, subcarrierOffsetsHz);
+    return Evaluate(false, timesS, subcarrierOffsetsHz);
 }
 
 CsiTensor
 RayChannel::GetUplinkResponse(const std::vector<double>& timesS,
                               const std::vector<double>& subcarrierOffsetsHz) const
 {
-    return Evaluate(m_uplink, timesS, subcarrierOffsetsHz);
+    return Evaluate(true, timesS, subcarrierOffsetsHz);
 }
 
 CsiTensor
-RayChannel::Evaluate(const Link& link,
+RayChannel::Evaluate(bool uplink,
                      const std::vector<double>& timesS,
                      const std::vector<double>& subcarrierOffsetsHz) const
 {
     const std::size_t numTimes = timesS.size();
     const std::size_t numSubcarriers = subcarrierOffsetsHz.size();
-    const std::size_t numPairs = link.numRx * link.numTx;
+    const std::size_t numPairs = m_numUePorts * m_numBsPorts;
     const std::size_t numPaths = m_pathDelayS.size();
     // (numRays, T) Doppler phasors and (numPaths, K) delay phasors.
     const Eigen::MatrixXcf doppler = Phasors(m_rayDopplerHz, timesS, "sample time", "s");
     const Eigen::MatrixXcf delay =
         Phasors(-m_pathDelayS, subcarrierOffsetsHz, "subcarrier offset", "Hz");
-    CsiTensor csi(numTimes, numSubcarriers, link.numRx, link.numTx);
+    CsiTensor csi = uplink ? CsiTensor(numTimes, numSubcarriers, m_numBsPorts, m_numUePorts)
+                           : CsiTensor(numTimes, numSubcarriers, m_numUePorts, m_numBsPorts);
     // Per sample time (small buffers that stay in cache): (P, numPaths) path coefficients
     // sum_m a_m e^{j 2 pi nu_m t}, then (P, numPaths) x (numPaths, K) -> (P, K), which is
     // H[t] in the tensor's layout (pair index fastest).
     Eigen::MatrixXcf pathCoefficients(numPairs, numPaths);
+    // Uplink: each path's pairs, a row-major (numUePorts, numBsPorts) matrix, transposed.
+    Eigen::MatrixXcf uplinkCoefficients(uplink ? numPairs : 0, numPaths);
+    using RowMajorPairs =
+        Eigen::Matrix<std::complex<float>, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     for (std::size_t t = 0; t < numTimes; ++t)
     {
         for (std::size_t n = 0; n < numPaths; ++n)
@@ -397,12 +425,22 @@ RayChannel::Evaluate(const Link& link,
             const std::size_t first = m_pathFirstRay[n];
             const std::size_t count = m_pathFirstRay[n + 1] - first;
             pathCoefficients.col(n).noalias() =
-                link.amplitudes.middleCols(first, count) * doppler.col(t).segment(first, count);
+                m_amplitudes.middleCols(first, count) * doppler.col(t).segment(first, count);
+            if (uplink)
+            {
+                Eigen::Map<RowMajorPairs>(uplinkCoefficients.col(n).data(),
+                                          m_numBsPorts,
+                                          m_numUePorts) =
+                    Eigen::Map<const RowMajorPairs>(pathCoefficients.col(n).data(),
+                                                    m_numUePorts,
+                                                    m_numBsPorts)
+                        .transpose();
+            }
         }
         Eigen::Map<Eigen::MatrixXcf>(csi.GetData().data() + csi.Offset(t, 0, 0, 0),
                                      numPairs,
                                      numSubcarriers)
-            .noalias() = pathCoefficients * delay;
+            .noalias() = (uplink ? uplinkCoefficients : pathCoefficients) * delay;
     }
     return csi;
 }

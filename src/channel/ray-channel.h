@@ -48,14 +48,16 @@ namespace ns3
  * RayChannel from the uplink band's RaySet (same angles and delays, its own phases: see
  * RedrawPhases()). Array positions are in wavelengths of the RaySet's carrier.
  *
- * Amplitudes and phasors are computed in double, the sums (Eigen GEMMs) in float: the
- * output is complex<float> anyway, and float halves the cost of the dominant product.
+ * Field patterns, polarisation terms and phasors are computed in double; the per-port
+ * products and the sums (Eigen GEMMs) in float: the output is complex<float> anyway, and
+ * float halves the cost of the dominant product. Only the downlink amplitudes are kept;
+ * the uplink transposes each path's pair coefficients before the delay product.
  */
 class RayChannel
 {
   public:
     /**
-     * Precomputes the ray amplitudes and Doppler frequencies of both directions.
+     * Precomputes the downlink ray amplitudes (the uplink reuses them) and Doppler frequencies.
      * \param rays clusters, rays and LOS path; carrierFrequencyHz must be set
      * \param bsArray base-station array (static)
      * \param ueArray UE array
@@ -95,31 +97,19 @@ class RayChannel
                                 const std::vector<double>& subcarrierOffsetsHz) const;
 
   private:
-    /// Amplitudes of one link direction.
-    struct Link
-    {
-        std::size_t numRx{0};
-        std::size_t numTx{0};
-        /// (numRx * numTx, numRays); row r * numTx + s is port pair (r, s).
-        Eigen::MatrixXcf amplitudes;
-    };
-
     /// One ray: UE-side and BS-side directions, polarisation matrix X (downlink), weight.
     struct RayTerm
     {
-        double ueThetaRad;
-        double uePhiRad;
-        double bsThetaRad;
-        double bsPhiRad;
+        Direction ue;
+        Direction bs;
         Eigen::Matrix2cd polarisation;
         double amplitude;
     };
 
-    /// Downlink amplitudes (UE receives, BS transmits).
-    Link BuildDownlink(const AntennaArray& bs, const AntennaArray& ue) const;
-    /// The same amplitudes with the roles of the ports swapped (UE transmits).
-    static Link Reverse(const Link& link);
-    CsiTensor Evaluate(const Link& link,
+    /// Downlink amplitudes (UE receives, BS transmits) of every ray.
+    void BuildDownlink(const AntennaArray& bs, const AntennaArray& ue);
+    /// H of one direction; uplink swaps the roles of the ports of the downlink amplitudes.
+    CsiTensor Evaluate(bool uplink,
                        const std::vector<double>& timesS,
                        const std::vector<double>& subcarrierOffsetsHz) const;
 
@@ -128,8 +118,10 @@ class RayChannel
     Eigen::VectorXd m_rayDopplerHz;          //!< (numRays)
     Eigen::VectorXd m_pathDelayS;            //!< (numPaths): clusters, then LOS
     std::vector<std::size_t> m_pathFirstRay; //!< (numPaths + 1) ray ranges of the paths
-    Link m_downlink;
-    Link m_uplink;
+    std::size_t m_numUePorts{0};
+    std::size_t m_numBsPorts{0};
+    /// (numUePorts * numBsPorts, numRays); row r * numBsPorts + s is downlink pair (r, s).
+    Eigen::MatrixXcf m_amplitudes;
 };
 
 /**

@@ -49,6 +49,9 @@ struct ThreeGppLsps
  * coupling of rays (step 8), XPRs (step 9) and initial phases (step 10). The two strongest
  * clusters are split into three sub-clusters each (step 11, Table 7.5-5), emitted as
  * separate Clusters with their ray subsets; the output clusters are sorted by delay.
+ * The per-ray draws of steps 8-10 come from a std::mt19937_64 seeded from the uniform
+ * stream on every call (cheaper per draw than ns-3's streams), so the streams still fix
+ * the output.
  *
  * Cluster powers are those of the NLOS part (eq. 7.5-6) and sum to 1 (renormalised after
  * the -25 dB drop); the LOS path, if any, carries K/(K+1) of the power through
