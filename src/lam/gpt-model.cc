@@ -128,19 +128,37 @@ GptModelImpl::Embed(const torch::Tensor& input)
 }
 
 torch::Tensor
-GptModelImpl::forward(const torch::Tensor& input)
+GptModelImpl::ForwardBlocks(torch::Tensor x, int64_t first, int64_t last)
 {
-    torch::Tensor x = Embed(input); // (B, T, C)
-    for (size_t i = 0; i < h->size(); ++i)
+    const auto layers = static_cast<int64_t>(h->size());
+    if (first < 0 || first > last || last > layers)
     {
-        x = h->ptr<BlockImpl>(i)->forward(x);
+        throw std::invalid_argument("block range [" + std::to_string(first) + ", " +
+                                    std::to_string(last) + ") must lie within [0, " +
+                                    std::to_string(layers) + "]");
     }
-    x = lnF->forward(x);
+    for (int64_t i = first; i < last; ++i)
+    {
+        x = h->ptr<BlockImpl>(i)->forward(x); // (B, T, C)
+    }
+    return x;
+}
+
+torch::Tensor
+GptModelImpl::ForwardHead(const torch::Tensor& x)
+{
+    torch::Tensor y = lnF->forward(x); // (B, T, C)
     if (m_config.tieEmbeddings)
     {
-        return torch::linear(x, wte->weight); // (B, T, V)
+        return torch::linear(y, wte->weight); // (B, T, V)
     }
-    return head->forward(x); // (B, T, output_size)
+    return head->forward(y); // (B, T, output_size)
+}
+
+torch::Tensor
+GptModelImpl::forward(const torch::Tensor& input)
+{
+    return ForwardHead(ForwardBlocks(Embed(input), 0, m_config.numLayers));
 }
 
 const std::vector<std::string>&

@@ -40,6 +40,20 @@ class GptModelImpl : public torch::nn::Module
      */
     torch::Tensor forward(const torch::Tensor& input);
 
+    /**
+     * The pieces forward() chains, for models cut into shards (lam/split-model.h):
+     * forward(x) == ForwardHead(ForwardBlocks(Embed(x), 0, layers)).
+     * \return the (B, T, C) input embedding plus positions
+     * \throws std::invalid_argument as forward()
+     */
+    torch::Tensor Embed(const torch::Tensor& input);
+
+    /// Blocks [first, last) on x (B, T, C) -> (B, T, C); 0 <= first <= last <= layers.
+    torch::Tensor ForwardBlocks(torch::Tensor x, int64_t first, int64_t last);
+
+    /// Final LayerNorm and head: x (B, T, C) -> (B, T, output_size).
+    torch::Tensor ForwardHead(const torch::Tensor& x);
+
     const LamConfig& GetConfig() const;
 
     /// \return block i in [0, layers)
@@ -53,9 +67,6 @@ class GptModelImpl : public torch::nn::Module
     torch::nn::Linear head{nullptr};       ///< (C) -> (output_size); null when tied
 
   private:
-    /// Checks the input against the config; the (B, T, C) embedding of it.
-    torch::Tensor Embed(const torch::Tensor& input);
-
     LamConfig m_config;
 };
 

@@ -1,4 +1,5 @@
 #include "lam/gpt-model.h"
+#include "lam/lam-test-helpers.h"
 
 #include "ns3/test.h"
 
@@ -7,15 +8,10 @@
 #include <string>
 
 using namespace ns3;
+using namespace ns3::lamtest;
 
 namespace
 {
-
-LamConfig
-Preset(const std::string& name)
-{
-    return LoadLamConfig(std::string(EDGE_LAM_SOURCE_DIR) + "/models/" + name + ".json");
-}
 
 double
 MaxAbsDiff(const torch::Tensor& a, const torch::Tensor& b)
