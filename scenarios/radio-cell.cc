@@ -51,23 +51,6 @@ struct RadioCellConfig
     std::string outDir{"out/radio-cell"};
 };
 
-template <typename T>
-T
-Choose(const std::string& name, const std::string& value, const std::map<std::string, T>& choices)
-{
-    auto it = choices.find(value);
-    if (it == choices.end())
-    {
-        std::string valid;
-        for (const auto& [key, unused] : choices)
-        {
-            valid += (valid.empty() ? "" : ", ") + key;
-        }
-        ThrowBadArgument(name, value, "unknown value (valid: " + valid + ")");
-    }
-    return it->second;
-}
-
 /// Poisson arrivals of fixed-size transfers between each UE and its serving gNB.
 class TransferTraffic
 {
@@ -208,23 +191,23 @@ Run(int argc, char** argv)
     {
         ThrowBadArgument("scenario", c.scenario, e.what());
     }
-    const std::string schedulerType = Choose<std::string>("scheduler",
+    const std::string schedulerType = ChooseArgument<std::string>("scheduler",
                                                           c.scheduler,
                                                           {{"rr", "ns3::RoundRobinScheduler"},
                                                            {"pf", "ns3::ProportionalFairScheduler"},
                                                            {"mr", "ns3::MaxRateScheduler"}});
     const std::string laMode =
-        Choose<std::string>("linkAdaptation",
+        ChooseArgument<std::string>("linkAdaptation",
                             c.linkAdaptation,
                             {{"mcs", "McsTable"}, {"shannon", "ShannonGap"}});
-    const LosMode losMode = Choose<LosMode>("los",
+    const LosMode losMode = ChooseArgument<LosMode>("los",
                                             c.los,
                                             {{"probabilistic", LosMode::Probabilistic},
                                              {"los", LosMode::AlwaysLos},
                                              {"nlos", LosMode::NeverLos}});
     const bool fullBuffer =
-        Choose<bool>("traffic", c.traffic, {{"full-buffer", true}, {"transfers", false}});
-    const auto [downlink, uplink] = Choose<std::pair<bool, bool>>(
+        ChooseArgument<bool>("traffic", c.traffic, {{"full-buffer", true}, {"transfers", false}});
+    const auto [downlink, uplink] = ChooseArgument<std::pair<bool, bool>>(
         "direction",
         c.direction,
         {{"dl", {true, false}}, {"ul", {false, true}}, {"both", {true, true}}});

@@ -6,6 +6,7 @@
 #include "ns3/command-line.h"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,29 @@ class ScenarioArguments
  * "<program>: error: <message>" on stderr and exit status 1 (no core dump, and the
  * atomic writers have already removed their temporary files).
  */
+/**
+ * The value a command-line choice maps to.
+ * \throws std::invalid_argument (via ThrowBadArgument) listing the valid choices
+ */
+template <typename T>
+T
+ChooseArgument(const std::string& name,
+               const std::string& value,
+               const std::map<std::string, T>& choices)
+{
+    auto it = choices.find(value);
+    if (it == choices.end())
+    {
+        std::string valid;
+        for (const auto& [key, unused] : choices)
+        {
+            valid += (valid.empty() ? "" : ", ") + key;
+        }
+        ThrowBadArgument(name, value, "unknown value (valid: " + valid + ")");
+    }
+    return it->second;
+}
+
 int RunScenarioMain(const std::string& program,
                     int (*run)(int argc, char** argv),
                     int argc,

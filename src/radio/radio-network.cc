@@ -293,6 +293,23 @@ RadioNetwork::GetSlotCount() const
     return m_slot;
 }
 
+double
+RadioNetwork::GetEstimatedFullBandRateBps(uint32_t ue, LinkDirection direction) const
+{
+    const UeLink& link = m_links[Index(direction)].at(ue);
+    const uint32_t numPrbs = m_grid->GetNumPrbs();
+    // Uplink reports assume the power spread over the reference PRBs; rescale to all.
+    const double powerScale = direction == LinkDirection::Uplink
+                                  ? double(UplinkCqiReferencePrbs(ue)) / numPrbs
+                                  : 1.0;
+    double bytesPerSlot = 0;
+    for (double sinr : link.cqiSinr)
+    {
+        bytesPerSlot += m_linkAdaptation->EstimateBytesPerPrbLinear(sinr * powerScale);
+    }
+    return 8.0 * bytesPerSlot / m_grid->GetSlotDuration().GetSeconds();
+}
+
 void
 RadioNetwork::SetUeTxPowerDbm(uint32_t ue, double txPowerDbm)
 {

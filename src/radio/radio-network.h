@@ -106,6 +106,12 @@ class RadioNetwork : public Object
     uint64_t GetDeliveredBytes(uint32_t ue, LinkDirection direction) const;
     /// Number of slots simulated so far.
     uint64_t GetSlotCount() const;
+    /**
+     * The rate (bit/s) a UE would get in one direction with every PRB of its cell, from
+     * its last CSI report (uplink: its power spread over all PRBs); 0 before the first
+     * report. What a base station knows when it plans a round of work.
+     */
+    double GetEstimatedFullBandRateBps(uint32_t ue, LinkDirection direction) const;
     /// Sets one UE's uplink transmit power (dBm), e.g. from its device profile; by
     /// default every UE uses the UeTxPowerDbm attribute. Call after Setup().
     void SetUeTxPowerDbm(uint32_t ue, double txPowerDbm);

@@ -1,0 +1,117 @@
+#ifndef EDGE_LAM_CSI_PREDICTION_TASK_H
+#define EDGE_LAM_CSI_PREDICTION_TASK_H
+
+#include <torch/torch.h>
+// LibTorch first: ns-3 headers may define macros (I) that break its parsing.
+
+#include "channel/antenna-array.h"
+#include "channel/csi-estimation-noise.h"
+#include "channel/csi-predictor.h"
+#include "channel/three-gpp-ray-generator.h"
+
+#include "ns3/vector.h"
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup training
+ * The channel-prediction task: link and sampling of the CSI the devices learn from.
+ * Defaults: the LLM4CP setup (UMa NLOS, 2.4 GHz, 32-port base station, 48
+ * subcarriers of 180 kHz, 0.5 ms sampling, 16 past snapshots, 20 dB estimation SNR).
+ */
+struct CsiPredictionTaskConfig
+{
+    double frequencyHz{2.4e9};
+    uint32_t subcarriers{48};
+    double subcarrierSpacingHz{180e3};
+    double samplePeriodS{0.5e-3};
+    uint32_t historySteps{16};
+    double snrDb{20};
+};
+
+/**
+ * \ingroup training
+ * Drops of one device (or of the validation set). Each drop is the uplink CSI of a
+ * 32-port base station over `historySteps + 1` snapshots; each base-station port is
+ * one sequence of 2K real features per step (real parts of the K subcarriers, then the
+ * imaginary parts). Sequences are scaled by the RMS of their noisy history, so the model
+ * sees unit power whatever the pathloss.
+ */
+struct CsiPredictionData
+{
+    int64_t drops{0};
+    int64_t ports{0};
+    torch::Tensor inputs; ///< (drops x ports, T, 2K) noisy snapshots 0..T-1, scaled
+    /// (drops x ports, T, 2K) change from each noisy snapshot to the next (1..T minus
+    /// 0..T-1), scaled: the model predicts the change, so an untrained one holds
+    torch::Tensor targets;
+    torch::Tensor nextClean; ///< (drops x ports, 2K) clean snapshot T, scaled
+    torch::Tensor scale;     ///< (drops x ports) the RMS each sequence was divided by
+    /// Per drop, what a classical predictor sees: the noisy history (T, K x ports) and the
+    /// clean next snapshot (1, K x ports), unscaled (columns are subcarrier-major).
+    std::vector<Eigen::MatrixXcd> history;
+    std::vector<Eigen::MatrixXcd> nextTruth;
+};
+
+/**
+ * \ingroup training
+ * \brief Generates channel-prediction data from the TR 38.901 ray-level CSI engine:
+ * every drop redraws the large- and small-scale parameters of the link between a base
+ * station and a UE at the given positions and velocity (a device's own surroundings),
+ * adds estimation noise at the configured SNR, and cuts the sequences.
+ */
+class CsiPredictionTask
+{
+  public:
+    /// \throws std::invalid_argument for a non-positive size, period or frequency
+    explicit CsiPredictionTask(const CsiPredictionTaskConfig& config);
+
+    /// Fixes the random streams; \return the number used.
+    int64_t AssignStreams(int64_t stream);
+
+    /// \param drops > 0
+    CsiPredictionData Generate(const Vector& bsPosition,
+                               const Vector& uePosition,
+                               const Vector& velocityMps,
+                               uint32_t drops);
+
+    /// Features per step (2K).
+    int64_t GetFeatures() const;
+    const CsiPredictionTaskConfig& GetConfig() const;
+
+  private:
+    CsiPredictionTaskConfig m_config;
+    AntennaArray m_bsArray;
+    AntennaArray m_ueArray;
+    Ptr<ThreeGppRayGenerator> m_rays;
+    Ptr<CsiEstimationNoise> m_noise;
+    std::vector<double> m_offsetsHz;
+    std::vector<double> m_timesS;
+};
+
+/**
+ * The next snapshot a model predicts: last input plus the predicted change.
+ * \param inputs (N, T, 2K) \param output (N, T, 2K) model output on them
+ * \return (N, 2K)
+ */
+torch::Tensor PredictNextSnapshot(const torch::Tensor& inputs, const torch::Tensor& output);
+
+/**
+ * NMSE (dB) of next-snapshot predictions: per drop sum |prediction - truth|^2 over ports
+ * and subcarriers divided by sum |truth|^2, averaged over drops in linear units, then in
+ * dB (as EvaluateCsiPredictor() does for the classical predictors).
+ * \param predicted (drops x ports, 2K) scaled predictions, as the model outputs them
+ */
+double NextStepNmseDb(const torch::Tensor& predicted, const CsiPredictionData& data);
+
+/// The same NMSE for a classical predictor run on each drop's noisy history.
+double NextStepNmseDb(const CsiPredictor& predictor, const CsiPredictionData& data);
+
+} // namespace ns3
+
+#endif // EDGE_LAM_CSI_PREDICTION_TASK_H

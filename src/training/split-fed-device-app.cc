@@ -1,0 +1,229 @@
+#include "training/split-fed-device-app.h"
+
+#include "training/federated-averaging.h"
+
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+
+#include <stdexcept>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("SplitFedDeviceApp");
+NS_OBJECT_ENSURE_REGISTERED(SplitFedDeviceApp);
+
+TypeId
+SplitFedDeviceApp::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::SplitFedDeviceApp")
+                            .SetParent<Application>()
+                            .SetGroupName("Training")
+                            .AddConstructor<SplitFedDeviceApp>();
+    return tid;
+}
+
+void
+SplitFedDeviceApp::Setup(uint32_t deviceIndex,
+                         GptModel model,
+                         int64_t deviceBlocks,
+                         CsiPredictionData data,
+                         const SplitFedTrainingConfig& config,
+                         Ptr<ComputeDevice> compute,
+                         int64_t batchStream)
+{
+    if (config.localSteps <= 0 || config.batchSize <= 0 || !(config.learningRate > 0))
+    {
+        throw std::invalid_argument("local steps, batch size and learning rate must be positive");
+    }
+    m_deviceIndex = deviceIndex;
+    m_model.emplace(model, deviceBlocks);
+    m_data = std::move(data);
+    m_config = config;
+    m_compute = compute;
+    m_batchDraw = CreateObject<UniformRandomVariable>();
+    m_batchDraw->SetStream(batchStream);
+    const LamConfig& lam = model->GetConfig();
+    const int64_t steps = m_data.inputs.size(1);
+    m_frontCost = ComputeShardCost(lam, config.lora, m_model->FrontSpan(), config.batchSize, steps);
+    m_tailCost = ComputeShardCost(lam, config.lora, m_model->TailSpan(), config.batchSize, steps);
+    // The device holds its shards, their optimizer state and activations for the whole run.
+    const uint64_t bytes = m_frontCost.TrainingMemoryBytes() + m_tailCost.TrainingMemoryBytes();
+    compute->AllocateMemory(bytes, "device shards of " + lam.name);
+}
+
+void
+SplitFedDeviceApp::BeginRound(const NamedTensors& globalTrainable)
+{
+    NamedTensors trainable = m_model->DeviceParameters(true);
+    NamedTensors server = m_model->ServerParameters(true);
+    trainable.insert(trainable.end(), server.begin(), server.end());
+    AssignTensors(trainable, globalTrainable);
+    std::vector<torch::Tensor> parameters;
+    for (const auto& [name, tensor] : trainable)
+    {
+        parameters.push_back(tensor);
+    }
+    m_optimizer =
+        std::make_unique<torch::optim::Adam>(parameters,
+                                             torch::optim::AdamOptions(m_config.learningRate));
+    m_stepsDone = 0;
+    m_lossSum = 0;
+    m_step.reset();
+}
+
+bool
+SplitFedDeviceApp::HasNextStep() const
+{
+    return m_stepsDone < m_config.localSteps;
+}
+
+void
+SplitFedDeviceApp::RunFor(double flops, const std::string& label, uint64_t bytes, BytesReady done)
+{
+    m_compute->Submit(flops, label, Callback<void>([done, bytes]() { done(bytes); }));
+}
+
+void
+SplitFedDeviceApp::ForwardFront(BytesReady done)
+{
+    // Minibatch: sequences drawn uniformly with replacement from the local data.
+    const int64_t available = m_data.inputs.size(0);
+    std::vector<int64_t> rows(m_config.batchSize);
+    for (int64_t& row : rows)
+    {
+        row = m_batchDraw->GetInteger(0, available - 1);
+    }
+    torch::Tensor index = torch::tensor(rows, torch::kLong);
+    m_batchTargets = m_data.targets.index_select(0, index);
+    m_optimizer->zero_grad();
+    m_step.emplace(*m_model, m_config.precision);
+    const uint64_t bytes = m_step->DeviceForward(m_data.inputs.index_select(0, index));
+    RunFor(m_frontCost.forwardFlops, "front forward", bytes, done);
+}
+
+void
+SplitFedDeviceApp::ForwardTailBackward(BytesReady done)
+{
+    const torch::Tensor targets = m_batchTargets;
+    const uint64_t bytes = m_step->DeviceBackward(
+        [targets](const torch::Tensor& output) { return torch::mse_loss(output, targets); });
+    const double loss = m_step->GetLoss();
+    if (!std::isfinite(loss))
+    {
+        throw std::runtime_error("device " + std::to_string(m_deviceIndex) + ": training loss " +
+                                 std::to_string(loss) +
+                                 " is not finite (lower the learning rate or use fp32 payloads)");
+    }
+    m_lossSum += loss;
+    RunFor(m_tailCost.forwardFlops + m_tailCost.backwardFlops, "tail", bytes, done);
+}
+
+void
+SplitFedDeviceApp::BackwardFrontAndStep(BytesReady done)
+{
+    m_step->DeviceFinish();
+    // Adapters of both sides step here: Adam is per parameter, so one optimizer over the
+    // replica equals a device optimizer and a server optimizer stepping separately.
+    m_optimizer->step();
+    ++m_stepsDone;
+    RunFor(m_frontCost.backwardFlops, "front backward", 0, done);
+}
+
+SplitStep&
+SplitFedDeviceApp::GetStep()
+{
+    return *m_step;
+}
+
+SplitModel&
+SplitFedDeviceApp::GetSplitModel()
+{
+    return *m_model;
+}
+
+NamedTensors
+SplitFedDeviceApp::GetTrainable() const
+{
+    NamedTensors trainable = m_model->DeviceParameters(true);
+    NamedTensors server = m_model->ServerParameters(true);
+    trainable.insert(trainable.end(), server.begin(), server.end());
+    return CloneTensors(trainable);
+}
+
+uint64_t
+SplitFedDeviceApp::GetDeviceModelBytes() const
+{
+    return CountElements(m_model->DeviceParameters(true)) * BytesPerElement(m_config.precision);
+}
+
+double
+SplitFedDeviceApp::GetRoundLoss() const
+{
+    return m_stepsDone > 0 ? m_lossSum / m_stepsDone : 0.0;
+}
+
+double
+SplitFedDeviceApp::GetDataWeight() const
+{
+    return static_cast<double>(m_data.inputs.size(0));
+}
+
+uint32_t
+SplitFedDeviceApp::GetDeviceIndex() const
+{
+    return m_deviceIndex;
+}
+
+Ptr<ComputeDevice>
+SplitFedDeviceApp::GetCompute() const
+{
+    return m_compute;
+}
+
+const SplitFedTrainingConfig&
+SplitFedDeviceApp::GetConfig() const
+{
+    return m_config;
+}
+
+Time
+SplitFedDeviceApp::GetStepComputeTime() const
+{
+    return m_compute->GetComputeDuration(m_frontCost.forwardFlops + m_frontCost.backwardFlops +
+                                         m_tailCost.forwardFlops + m_tailCost.backwardFlops);
+}
+
+uint64_t
+SplitFedDeviceApp::GetStepBytes(bool up) const
+{
+    // Every exchange is a (B, T, C) tensor.
+    const LamConfig& lam = m_model->GetModel()->GetConfig();
+    const uint64_t tensor = static_cast<uint64_t>(m_config.batchSize) * m_data.inputs.size(1) *
+                            lam.width * BytesPerElement(m_config.precision);
+    return up ? 2 * tensor : tensor * (m_model->FrontTrains() ? 2 : 1);
+}
+
+void
+SplitFedDeviceApp::DoDispose()
+{
+    m_optimizer.reset();
+    m_step.reset();
+    m_model.reset();
+    m_compute = nullptr;
+    m_batchDraw = nullptr;
+    Application::DoDispose();
+}
+
+void
+SplitFedDeviceApp::StartApplication()
+{
+    // Passive: the server drives every stage.
+}
+
+void
+SplitFedDeviceApp::StopApplication()
+{
+}
+
+} // namespace ns3

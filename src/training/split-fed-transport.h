@@ -1,0 +1,61 @@
+#ifndef EDGE_LAM_SPLIT_FED_TRANSPORT_H
+#define EDGE_LAM_SPLIT_FED_TRANSPORT_H
+
+#include "radio/radio-network.h"
+#include "radio/transfer-service.h"
+
+#include "ns3/node.h"
+#include "ns3/simple-ref-count.h"
+
+#include <cstdint>
+#include <functional>
+
+namespace ns3
+{
+
+/**
+ * \ingroup training
+ * \brief What split federated training needs from the network between the edge server
+ * and device k: byte transfers, and what the server knows of the links when it plans a
+ * round. The radio implementation is RadioSplitFedTransport; tests use fixed-rate links.
+ */
+class SplitFedTransport : public SimpleRefCount<SplitFedTransport>
+{
+  public:
+    virtual ~SplitFedTransport() = default;
+
+    /// Sends bytes from the device to the server (up) or back; done() when delivered.
+    virtual void Send(uint32_t device, bool up, uint64_t bytes, std::function<void()> done) = 0;
+    /// Rate (bit/s) the device would get with the whole band, as the server estimates it.
+    virtual double GetEstimatedRateBps(uint32_t device, bool up) const = 0;
+    /// The device's uplink transmit power, W.
+    virtual double GetTxPowerW(uint32_t device) const = 0;
+};
+
+/**
+ * \ingroup training
+ * The simulated 6G radio: transfers over the TransferService between each UE and the
+ * gNB node that hosts the server; estimates from the UEs' last CSI reports.
+ */
+class RadioSplitFedTransport : public SplitFedTransport
+{
+  public:
+    RadioSplitFedTransport(Ptr<TransferService> transfers,
+                           Ptr<RadioNetwork> radio,
+                           Ptr<Node> serverNode,
+                           std::vector<Ptr<Node>> deviceNodes);
+
+    void Send(uint32_t device, bool up, uint64_t bytes, std::function<void()> done) override;
+    double GetEstimatedRateBps(uint32_t device, bool up) const override;
+    double GetTxPowerW(uint32_t device) const override;
+
+  private:
+    Ptr<TransferService> m_transfers;
+    Ptr<RadioNetwork> m_radio;
+    Ptr<Node> m_serverNode;
+    std::vector<Ptr<Node>> m_deviceNodes; ///< index = UE index in the radio network
+};
+
+} // namespace ns3
+
+#endif // EDGE_LAM_SPLIT_FED_TRANSPORT_H
