@@ -191,20 +191,21 @@ Run(int argc, char** argv)
     {
         ThrowBadArgument("scenario", c.scenario, e.what());
     }
-    const std::string schedulerType = ChooseArgument<std::string>("scheduler",
-                                                          c.scheduler,
-                                                          {{"rr", "ns3::RoundRobinScheduler"},
-                                                           {"pf", "ns3::ProportionalFairScheduler"},
-                                                           {"mr", "ns3::MaxRateScheduler"}});
+    const std::string schedulerType =
+        ChooseArgument<std::string>("scheduler",
+                                    c.scheduler,
+                                    {{"rr", "ns3::RoundRobinScheduler"},
+                                     {"pf", "ns3::ProportionalFairScheduler"},
+                                     {"mr", "ns3::MaxRateScheduler"}});
     const std::string laMode =
         ChooseArgument<std::string>("linkAdaptation",
-                            c.linkAdaptation,
-                            {{"mcs", "McsTable"}, {"shannon", "ShannonGap"}});
+                                    c.linkAdaptation,
+                                    {{"mcs", "McsTable"}, {"shannon", "ShannonGap"}});
     const LosMode losMode = ChooseArgument<LosMode>("los",
-                                            c.los,
-                                            {{"probabilistic", LosMode::Probabilistic},
-                                             {"los", LosMode::AlwaysLos},
-                                             {"nlos", LosMode::NeverLos}});
+                                                    c.los,
+                                                    {{"probabilistic", LosMode::Probabilistic},
+                                                     {"los", LosMode::AlwaysLos},
+                                                     {"nlos", LosMode::NeverLos}});
     const bool fullBuffer =
         ChooseArgument<bool>("traffic", c.traffic, {{"full-buffer", true}, {"transfers", false}});
     const auto [downlink, uplink] = ChooseArgument<std::pair<bool, bool>>(

@@ -299,9 +299,8 @@ RadioNetwork::GetEstimatedFullBandRateBps(uint32_t ue, LinkDirection direction) 
     const UeLink& link = m_links[Index(direction)].at(ue);
     const uint32_t numPrbs = m_grid->GetNumPrbs();
     // Uplink reports assume the power spread over the reference PRBs; rescale to all.
-    const double powerScale = direction == LinkDirection::Uplink
-                                  ? double(UplinkCqiReferencePrbs(ue)) / numPrbs
-                                  : 1.0;
+    const double powerScale =
+        direction == LinkDirection::Uplink ? double(UplinkCqiReferencePrbs(ue)) / numPrbs : 1.0;
     double bytesPerSlot = 0;
     for (double sinr : link.cqiSinr)
     {
