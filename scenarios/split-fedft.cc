@@ -53,6 +53,7 @@ struct SplitFedConfig
     double loraAlpha{8};
     uint32_t splitPoint{1};
     std::string policy{"all"};
+    std::string radioScheduler{"share"};
     uint32_t selectDevices{2};
     uint32_t localSteps{4};
     uint32_t batchSize{32};
@@ -143,6 +144,9 @@ Run(int argc, char** argv)
              "transformer blocks on the device (the rest on the server)",
              c.splitPoint);
     args.Add("policy", "device selection: all, random, greedy, lyapunov", c.policy);
+    args.Add("radioScheduler",
+             "PRB scheduler: share (the server's bandwidth plan), pf, rr",
+             c.radioScheduler);
     args.Add("selectDevices", "devices per round for random and greedy", c.selectDevices);
     args.Add("localSteps", "split-learning steps per device per round", c.localSteps);
     args.Add("batchSize", "sequences per local step", c.batchSize);
@@ -190,6 +194,13 @@ Run(int argc, char** argv)
                              std::to_string(c.roundDeadlineS),
                          "learning rate must be > 0, speed and deadline >= 0");
     }
+    const std::string radioScheduler = c.radioScheduler;
+    const std::string radioSchedulerType =
+        ChooseArgument<std::string>("radioScheduler",
+                                    c.radioScheduler,
+                                    {{"share", "ns3::WeightedShareScheduler"},
+                                     {"pf", "ns3::ProportionalFairScheduler"},
+                                     {"rr", "ns3::RoundRobinScheduler"}});
     const bool lora =
         ChooseArgument<bool>("training", c.training, {{"lora", true}, {"full", false}});
     PayloadPrecision precision;
@@ -257,7 +268,17 @@ Run(int argc, char** argv)
     radio.SetLayoutAttribute("Scenario", StringValue("UMa"));
     radio.SetLayoutAttribute("NumSites", UintegerValue(1));
     radio.SetLayoutAttribute("SectorsPerSite", UintegerValue(1));
-    radio.SetNetworkAttribute("Scheduler", StringValue("ns3::ProportionalFairScheduler"));
+    // The server's bandwidth plan reaches the MAC through the share table of a
+    // WeightedShareScheduler (work-conserving: PRBs a device leaves idle between its
+    // exchanges go to the others); with pf the plan's shares are predictions only.
+    Ptr<BandwidthShareTable> shareTable;
+    if (radioScheduler == "share")
+    {
+        shareTable = CreateObject<BandwidthShareTable>();
+        Config::SetDefault("ns3::WeightedShareScheduler::ShareTable", PointerValue(shareTable));
+        Config::SetDefault("ns3::WeightedShareScheduler::WorkConserving", BooleanValue(true));
+    }
+    radio.SetNetworkAttribute("Scheduler", StringValue(radioSchedulerType));
     RadioDeployment deployment = radio.Install(c.devices, c.ueSpeedKmh / 3.6, 0);
     ComputeHelper compute;
     std::vector<Ptr<ComputeDevice>> deviceCompute =
@@ -383,7 +404,8 @@ Run(int argc, char** argv)
     server->Setup(Create<RadioSplitFedTransport>(deployment.transfers,
                                                  deployment.network,
                                                  deployment.gnbNodes.Get(0),
-                                                 deviceNodes),
+                                                 deviceNodes,
+                                                 shareTable),
                   apps,
                   serverCompute,
                   policy,

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the golden KPI traces of tests/golden/ from the current build. Inspect the
-# new traces (and `git diff --stat`) for plausibility before committing them.
+# new traces (and `git diff --stat`) for plausibility before committing them. Golden
+# <program>-<label> is a run of build/<program> with the arguments in
+# <program>-<label>.args.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build}
@@ -9,7 +11,7 @@ for args_file in "$ROOT"/tests/golden/*.args; do
     out="$ROOT/tests/golden/$name"
     rm -rf "$out.new"
     read -r -a args <"$args_file"
-    "$BUILD/radio-cell" "${args[@]}" --outDir="$out.new" >/dev/null
+    "$BUILD/${name%-*}" "${args[@]}" --outDir="$out.new" >/dev/null 2>&1
     rm -f "$out.new/run.json" # versions and paths differ between machines; not regressed
     rm -rf "$out"
     mv "$out.new" "$out"

@@ -165,6 +165,12 @@ SplitFedServerApp::StartRound()
         m_kpi.devices[k].selected = true;
         m_kpi.devices[k].bandwidthShare = plan.bandwidthShares.at(i);
     }
+    std::map<uint32_t, double> shares;
+    for (std::size_t i = 0; i < plan.devices.size(); ++i)
+    {
+        shares[plan.devices[i]] = plan.bandwidthShares[i];
+    }
+    m_transport->SetBandwidthShares(shares);
     if (m_active.empty())
     {
         Simulator::ScheduleNow(&SplitFedServerApp::EndRound, this);

@@ -3,15 +3,36 @@
 namespace ns3
 {
 
+void
+SplitFedTransport::SetBandwidthShares(const std::map<uint32_t, double>&)
+{
+}
+
 RadioSplitFedTransport::RadioSplitFedTransport(Ptr<TransferService> transfers,
                                                Ptr<RadioNetwork> radio,
                                                Ptr<Node> serverNode,
-                                               std::vector<Ptr<Node>> deviceNodes)
+                                               std::vector<Ptr<Node>> deviceNodes,
+                                               Ptr<BandwidthShareTable> shareTable)
     : m_transfers(transfers),
       m_radio(radio),
       m_serverNode(serverNode),
-      m_deviceNodes(std::move(deviceNodes))
+      m_deviceNodes(std::move(deviceNodes)),
+      m_shareTable(shareTable)
 {
+}
+
+void
+RadioSplitFedTransport::SetBandwidthShares(const std::map<uint32_t, double>& shares)
+{
+    if (!m_shareTable)
+    {
+        return;
+    }
+    m_shareTable->Clear();
+    for (const auto& [device, share] : shares)
+    {
+        m_shareTable->SetShare(device, share);
+    }
 }
 
 void

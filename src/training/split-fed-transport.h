@@ -3,12 +3,15 @@
 
 #include "radio/radio-network.h"
 #include "radio/transfer-service.h"
+#include "radio/weighted-share-scheduler.h"
 
 #include "ns3/node.h"
 #include "ns3/simple-ref-count.h"
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <vector>
 
 namespace ns3
 {
@@ -30,6 +33,9 @@ class SplitFedTransport : public SimpleRefCount<SplitFedTransport>
     virtual double GetEstimatedRateBps(uint32_t device, bool up) const = 0;
     /// The device's uplink transmit power, W.
     virtual double GetTxPowerW(uint32_t device) const = 0;
+    /// Applies a round's bandwidth plan (device -> share of the band); links that have no
+    /// shared band ignore it.
+    virtual void SetBandwidthShares(const std::map<uint32_t, double>& shares);
 };
 
 /**
@@ -40,20 +46,27 @@ class SplitFedTransport : public SimpleRefCount<SplitFedTransport>
 class RadioSplitFedTransport : public SplitFedTransport
 {
   public:
+    /**
+     * \param shareTable the table the cell's WeightedShareScheduler reads, or null when
+     *        another scheduler shares the band (the plan's shares are then predictions only)
+     */
     RadioSplitFedTransport(Ptr<TransferService> transfers,
                            Ptr<RadioNetwork> radio,
                            Ptr<Node> serverNode,
-                           std::vector<Ptr<Node>> deviceNodes);
+                           std::vector<Ptr<Node>> deviceNodes,
+                           Ptr<BandwidthShareTable> shareTable);
 
     void Send(uint32_t device, bool up, uint64_t bytes, std::function<void()> done) override;
     double GetEstimatedRateBps(uint32_t device, bool up) const override;
     double GetTxPowerW(uint32_t device) const override;
+    void SetBandwidthShares(const std::map<uint32_t, double>& shares) override;
 
   private:
     Ptr<TransferService> m_transfers;
     Ptr<RadioNetwork> m_radio;
     Ptr<Node> m_serverNode;
     std::vector<Ptr<Node>> m_deviceNodes; ///< index = UE index in the radio network
+    Ptr<BandwidthShareTable> m_shareTable;
 };
 
 } // namespace ns3

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# split-fedft: the same seed and arguments give byte-identical KPI traces; another
+# --RngRun gives a different run; bad arguments, a model that does not fit the task and
+# shards that do not fit a device's memory exit non-zero with a message naming the
+# problem and leave no output file.
+set -uo pipefail
+BUILD=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+small=(--devices=2 --rounds=2 --trainDrops=1 --validationDrops=1 --pretrainSteps=5 --localSteps=1)
+for run in a b; do
+    "$BUILD/split-fedft" "${small[@]}" --outDir="$TMP/$run" >/dev/null 2>&1 ||
+        { echo "FAIL: run $run"; failures=$((failures + 1)); }
+done
+"$BUILD/split-fedft" "${small[@]}" --RngRun=2 --outDir="$TMP/c" >/dev/null 2>&1 ||
+    { echo "FAIL: run c"; failures=$((failures + 1)); }
+for f in rounds.csv devices.csv summary.csv; do
+    cmp -s "$TMP/a/$f" "$TMP/b/$f" || { echo "FAIL: $f differs between identical runs"; failures=$((failures + 1)); }
+done
+cmp -s "$TMP/a/devices.csv" "$TMP/c/devices.csv" &&
+    { echo "FAIL: --RngRun=2 gave the same trace"; failures=$((failures + 1)); }
+[ -s "$TMP/a/run.json" ] || { echo "FAIL: no run.json"; failures=$((failures + 1)); }
+
+expect_error() {
+    local needle=$1
+    shift
+    local msg
+    msg=$("$BUILD/split-fedft" "${small[@]}" --outDir="$TMP/bad" "$@" 2>&1)
+    local rc=$?
+    local files
+    files=$(find "$TMP/bad" -type f 2>/dev/null | wc -l)
+    if [ $rc -eq 0 ] || ! grep -q -- "$needle" <<<"$msg" || [ "$files" -ne 0 ]; then
+        echo "FAIL: expected an error naming '$needle' (rc=$rc, $files files): $msg"
+        failures=$((failures + 1))
+    fi
+}
+expect_error "policy=bogus" --policy=bogus
+expect_error "precision=fp8" --precision=fp8
+expect_error "splitPoint=2" --splitPoint=2
+expect_error "devices=0" --devices=0
+expect_error "radioScheduler=edf" --radioScheduler=edf
+expect_error "feature input" --model=lam-tiny
+expect_error "no-such-model" --model=no-such-model
+expect_error "short by" --batchSize=200000
+exit $failures

@@ -1,0 +1,285 @@
+#include "compute/compute-helper.h"
+#include "lam/lam-test-helpers.h"
+#include "training/csi-prediction-task.h"
+#include "training/device-selection-baselines.h"
+#include "training/federated-averaging.h"
+#include "training/split-fed-device-app.h"
+#include "training/split-fed-server-app.h"
+#include "training/split-fed-transport.h"
+
+#include "ns3/node-container.h"
+#include "ns3/simulator.h"
+#include "ns3/test.h"
+#include "ns3/uinteger.h"
+
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace ns3;
+using namespace ns3::lamtest;
+
+namespace
+{
+
+/// Dedicated links of fixed rates between the server and each device, one FIFO per
+/// direction: a transfer of b bytes lasts 8 b / rate once the link is free.
+class FixedRateTransport : public SplitFedTransport
+{
+  public:
+    FixedRateTransport(std::vector<double> upBps, std::vector<double> downBps)
+        : m_rateBps{std::move(downBps), std::move(upBps)},
+          m_free{std::vector<Time>(m_rateBps[0].size()), std::vector<Time>(m_rateBps[0].size())}
+    {
+    }
+
+    void Send(uint32_t device, bool up, uint64_t bytes, std::function<void()> done) override
+    {
+        Time& free = m_free[up][device];
+        const Time start = std::max(free, Simulator::Now());
+        free = start + Seconds(8.0 * bytes / m_rateBps[up][device]);
+        Simulator::Schedule(free - Simulator::Now(), [done]() { done(); });
+    }
+
+    double GetEstimatedRateBps(uint32_t device, bool up) const override
+    {
+        return m_rateBps[up][device];
+    }
+
+    double GetTxPowerW(uint32_t) const override
+    {
+        return 0.2;
+    }
+
+  private:
+    std::vector<double> m_rateBps[2]; ///< [up][device]
+    std::vector<Time> m_free[2];      ///< when each link is next free
+};
+
+/// A small split federated set-up on fixed-rate links.
+struct TinyFederation
+{
+    LamConfig lam = Preset("csi-predictor-tiny");
+    LoraOptions lora;
+    SplitFedTrainingConfig training;
+    NodeContainer deviceNodes;
+    NodeContainer serverNode;
+    std::vector<Ptr<SplitFedDeviceApp>> apps;
+    Ptr<SplitFedServerApp> server;
+    std::vector<SplitFedRoundKpi> rounds;
+
+    TinyFederation(const std::vector<double>& upBps,
+                   const std::vector<double>& downBps,
+                   double serverFlopsPerS,
+                   uint32_t rounds,
+                   bool poisonData = false)
+    {
+        torch::manual_seed(1);
+        lora.rank = 2;
+        lora.trainTaskLayers = true;
+        training.localSteps = 2;
+        training.batchSize = 8;
+        training.lora = lora;
+        const uint32_t n = upBps.size();
+        deviceNodes.Create(n);
+        serverNode.Create(1);
+        ComputeHelper compute;
+        std::vector<Ptr<ComputeDevice>> devices = compute.Install(deviceNodes, "phone");
+        Ptr<ComputeDevice> serverCompute = compute.Install(serverNode, "edge-server")[0];
+        DeviceProfile fast = serverCompute->GetProfile();
+        fast.effectiveFlopsPerS = serverFlopsPerS;
+        serverCompute->SetProfile(fast);
+
+        CsiPredictionTask task(CsiPredictionTaskConfig{});
+        task.AssignStreams(100);
+        GptModel global(lam);
+        FreezeBaseEnableLora(global, lora);
+        for (uint32_t k = 0; k < n; ++k)
+        {
+            CsiPredictionData data =
+                task.Generate(Vector(0, 0, 25), Vector(80.0 + 20 * k, 10, 1.5), Vector(8, 0, 0), 1);
+            if (poisonData)
+            {
+                data.inputs.fill_(std::numeric_limits<float>::quiet_NaN());
+            }
+            GptModel replica(lam);
+            FreezeBaseEnableLora(replica, lora);
+            Ptr<SplitFedDeviceApp> app = CreateObject<SplitFedDeviceApp>();
+            app->Setup(k, replica, 1, data, training, devices[k], 200 + k);
+            deviceNodes.Get(k)->AddApplication(app);
+            apps.push_back(app);
+        }
+        CsiPredictionData validation =
+            task.Generate(Vector(0, 0, 25), Vector(100, 0, 1.5), Vector(8, 0, 0), 1);
+        server = CreateObject<SplitFedServerApp>();
+        server->SetAttribute("Rounds", UintegerValue(rounds));
+        server->Setup(Create<FixedRateTransport>(upBps, downBps),
+                      apps,
+                      serverCompute,
+                      CreateObject<AllDevicesSelectionPolicy>(),
+                      global,
+                      validation);
+        server->SetRoundCallback(
+            [this](const SplitFedRoundKpi& kpi) { this->rounds.push_back(kpi); });
+        serverNode.Get(0)->AddApplication(server);
+    }
+
+    /// The closed form of one device's round: download of its trainable tensors, the
+    /// local steps (five compute stages and four transfers each), upload.
+    double ClosedFormRoundS(uint32_t k, double upBps, double downBps, double serverFlopsPerS)
+    {
+        SplitModel& split = apps[k]->GetSplitModel();
+        const int64_t steps = 16;
+        ShardCost front = ComputeShardCost(lam, lora, split.FrontSpan(), training.batchSize, steps);
+        ShardCost body = ComputeShardCost(lam, lora, split.BodySpan(), training.batchSize, steps);
+        ShardCost tail = ComputeShardCost(lam, lora, split.TailSpan(), training.batchSize, steps);
+        const double deviceFlopsPerS = DeviceProfile::Get("phone").effectiveFlopsPerS;
+        // Every exchange is a (B, T, C) fp32 tensor; the front has adapters, so the
+        // activation gradient goes down too.
+        const double tensorBits = 8.0 * 4 * training.batchSize * steps * lam.width;
+        const double perStep = front.forwardFlops / deviceFlopsPerS + tensorBits / upBps +
+                               body.forwardFlops / serverFlopsPerS + tensorBits / downBps +
+                               (tail.forwardFlops + tail.backwardFlops) / deviceFlopsPerS +
+                               tensorBits / upBps + body.backwardFlops / serverFlopsPerS +
+                               tensorBits / downBps + front.backwardFlops / deviceFlopsPerS;
+        const double modelBits = 8.0 * apps[k]->GetDeviceModelBytes();
+        return modelBits / downBps + training.localSteps * perStep + modelBits / upBps;
+    }
+};
+
+/// On fixed-rate links the simulated round lasts the closed form: one device (server
+/// compute included), and three devices on an effectively instantaneous server, where
+/// the round is the slowest device's closed form.
+class SplitFedRoundTimeTestCase : public TestCase
+{
+  public:
+    SplitFedRoundTimeTestCase()
+        : TestCase("simulated round time equals the closed form on fixed-rate links")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        {
+            const double serverFlopsPerS = 1e11; // slow enough for its time to matter
+            TinyFederation one({20e6}, {50e6}, serverFlopsPerS, 2);
+            Simulator::Run();
+            NS_TEST_ASSERT_MSG_EQ(one.rounds.size(), 2u, "rounds run");
+            const double expected = one.ClosedFormRoundS(0, 20e6, 50e6, serverFlopsPerS);
+            for (const SplitFedRoundKpi& kpi : one.rounds)
+            {
+                // Each of the ~40 stages is rounded to the 1 ns time resolution.
+                NS_TEST_EXPECT_MSG_EQ_TOL((kpi.end - kpi.start).GetSeconds(),
+                                          expected,
+                                          50e-9,
+                                          "one device, round " << kpi.round);
+                NS_TEST_EXPECT_MSG_EQ(kpi.completed, 1u, "completed");
+                const uint64_t tensorBytes = 4 * 8 * 16 * one.lam.width;
+                const uint64_t modelBytes = one.apps[0]->GetDeviceModelBytes();
+                NS_TEST_EXPECT_MSG_EQ(kpi.devices[0].bytesUp,
+                                      modelBytes + 2 * 2 * tensorBytes,
+                                      "bytes up: activations and gradients of 2 steps + model");
+                NS_TEST_EXPECT_MSG_EQ(kpi.devices[0].bytesDown,
+                                      modelBytes + 2 * 2 * tensorBytes,
+                                      "bytes down");
+            }
+            Simulator::Destroy();
+        }
+        {
+            const double instantaneous = 1e30;
+            const std::vector<double> up{5e6, 40e6, 12e6};
+            const std::vector<double> down{30e6, 80e6, 10e6};
+            TinyFederation three(up, down, instantaneous, 1);
+            Simulator::Run();
+            NS_TEST_ASSERT_MSG_EQ(three.rounds.size(), 1u, "rounds run");
+            double slowest = 0;
+            for (uint32_t k = 0; k < 3; ++k)
+            {
+                slowest =
+                    std::max(slowest, three.ClosedFormRoundS(k, up[k], down[k], instantaneous));
+            }
+            NS_TEST_EXPECT_MSG_EQ_TOL((three.rounds[0].end - three.rounds[0].start).GetSeconds(),
+                                      slowest,
+                                      50e-9,
+                                      "three devices: max over k");
+            NS_TEST_EXPECT_MSG_EQ(three.rounds[0].completed, 3u, "completed");
+            Simulator::Destroy();
+        }
+    }
+};
+
+/// FedAvg of identical models is the identity; of two models the weighted mean.
+class FederatedAverageTestCase : public TestCase
+{
+  public:
+    FederatedAverageTestCase()
+        : TestCase("FedAvg of identical models is the identity; two models give the weighted mean")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        torch::manual_seed(4);
+        NamedTensors a{{"w", torch::randn({5, 7})}, {"b", torch::randn({3})}};
+        NamedTensors same = FederatedAverage({a, a, a}, {1.0, 2.5, 7.0});
+        for (std::size_t i = 0; i < a.size(); ++i)
+        {
+            NS_TEST_EXPECT_MSG_EQ(torch::equal(same[i].second, a[i].second), true, a[i].first);
+        }
+        NamedTensors b{{"w", torch::randn({5, 7})}, {"b", torch::randn({3})}};
+        NamedTensors mean = FederatedAverage({a, b}, {1.0, 3.0});
+        for (std::size_t i = 0; i < a.size(); ++i)
+        {
+            torch::Tensor expected = 0.25 * a[i].second + 0.75 * b[i].second;
+            NS_TEST_EXPECT_MSG_LT((mean[i].second - expected).abs().max().item<double>(),
+                                  1e-6,
+                                  a[i].first);
+        }
+        NamedTensors renamed{{"v", a[0].second}, {"b", a[1].second}};
+        std::string message = MessageOf<std::invalid_argument>([&]() {
+            FederatedAverage({a, renamed}, {1, 1});
+        });
+        NS_TEST_EXPECT_MSG_NE(message.find("'v'"), std::string::npos, message);
+        message = MessageOf<std::invalid_argument>([&]() { FederatedAverage({a, b}, {0, 0}); });
+        NS_TEST_EXPECT_MSG_NE(message.find("sum to 0"), std::string::npos, message);
+    }
+};
+
+/// A non-finite training loss stops the run with a message naming the device.
+class SplitFedNanLossTestCase : public TestCase
+{
+  public:
+    SplitFedNanLossTestCase()
+        : TestCase("a non-finite loss stops the run naming the device")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        TinyFederation poisoned({20e6}, {50e6}, 1e12, 1, true);
+        std::string message = MessageOf<std::runtime_error>([]() { Simulator::Run(); });
+        NS_TEST_EXPECT_MSG_NE(message.find("device 0: training loss"), std::string::npos, message);
+        NS_TEST_EXPECT_MSG_EQ(poisoned.rounds.size(), 0u, "no round completed");
+        Simulator::Destroy();
+    }
+};
+
+class SplitFedTestSuite : public TestSuite
+{
+  public:
+    SplitFedTestSuite()
+        : TestSuite("training-split-fed", TestSuite::UNIT)
+    {
+        AddTestCase(new FederatedAverageTestCase, TestCase::QUICK);
+        AddTestCase(new SplitFedRoundTimeTestCase, TestCase::QUICK);
+        AddTestCase(new SplitFedNanLossTestCase, TestCase::QUICK);
+    }
+};
+
+SplitFedTestSuite g_splitFedTestSuite;
+
+} // namespace
