@@ -322,6 +322,10 @@ Run(int argc, char** argv)
 
     // The base model, pretrained centrally, then frozen with adapters.
     GptModel global(lam);
+    spdlog::info("split-fedft: pretraining {} ({} parameters) for {} steps on generic CSI",
+                 lam.name,
+                 CountParameters(*global),
+                 c.pretrainSteps);
     const double pretrainLoss = Pretrain(global, corpus, c.pretrainSteps, 64);
     std::optional<LoraOptions> loraOptions;
     if (lora)

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Plot the radio KPI traces of one run (slots.csv, transfers.csv) as PNG figures."""
+"""Plot the KPI traces of one run (radio-cell: slots.csv, transfers.csv; split-fedft:
+rounds.csv, summary.csv) as PNG figures."""
 
 import argparse
 import csv
@@ -23,6 +24,9 @@ Reads columns by name and skips a figure whose columns are missing:
   cell_throughput.png     cell throughput over time  slots.csv: time_s delivered_bytes
                                                      [cell direction]
   latency_cdf.png         transfer latency CDF       transfers.csv: latency_s [direction]
+  training.png            loss and validation NMSE   rounds.csv: end_s train_loss val_nmse_db
+                          vs simulated time          [summary.csv: hold_nmse_db ar8_nmse_db
+                                                     prony_nmse_db]
 Throughput is delivered bytes over the traced time span (first to last slot plus one
 slot). Non-finite values (nan, inf) are left out of CDFs and counted in the legend.
 
@@ -195,6 +199,34 @@ def figure_latency_cdf(transfers, out_dir):
     return path, []
 
 
+def figure_training(rounds, summary, out_dir):
+    lacking = missing(rounds, ["end_s", "train_loss", "val_nmse_db"], "rounds.csv")
+    if lacking:
+        return None, lacking
+    fig, (loss_ax, nmse_ax) = plt.subplots(2, 1, sharex=True, figsize=(6.4, 6.4))
+    loss_ax.plot(rounds["end_s"], rounds["train_loss"], marker=".")
+    loss_ax.set_ylabel("training loss (MSE)")
+    loss_ax.set_yscale("log")
+    loss_ax.grid(True, alpha=0.3)
+    loss_ax.set_title("Split federated fine-tuning")
+    nmse_ax.plot(rounds["end_s"], rounds["val_nmse_db"], marker=".", label="fine-tuned model")
+    references = [("hold_nmse_db", "hold (no prediction)", ":"),
+                  ("ar8_nmse_db", "least-squares AR(8)", "--"),
+                  ("prony_nmse_db", "Prony", "-.")]
+    for column, label, style in references:
+        if summary is not None and column in summary and summary[column].size:
+            nmse_ax.axhline(summary[column][0], linestyle=style, color="grey", label=label)
+    nmse_ax.set_xlabel("simulated time [s]")
+    nmse_ax.set_ylabel("validation NMSE [dB]")
+    nmse_ax.grid(True, alpha=0.3)
+    nmse_ax.legend(fontsize="small")
+    path = os.path.join(out_dir, "training.png")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path, []
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description="Plot the radio KPI traces of one run as PNG figures.",
@@ -222,6 +254,10 @@ def main(argv=None):
             text_columns=("direction",))
         transfers = read_columns(os.path.join(args.outdir, "transfers.csv"),
                                  ["latency_s", "direction"], text_columns=("direction",))
+        rounds = read_columns(os.path.join(args.outdir, "rounds.csv"),
+                              ["end_s", "train_loss", "val_nmse_db"])
+        summary = read_columns(os.path.join(args.outdir, "summary.csv"),
+                               ["hold_nmse_db", "ar8_nmse_db", "prony_nmse_db"])
         os.makedirs(png_dir, exist_ok=True)
     except TraceError as e:
         print(f"plot_kpis: error: {e}", file=sys.stderr)
@@ -235,6 +271,7 @@ def main(argv=None):
         ("UE throughput CDF", figure_ue_throughput_cdf(slots, png_dir)),
         ("cell throughput", figure_cell_throughput(slots, png_dir, args.bins)),
         ("latency CDF", figure_latency_cdf(transfers, png_dir)),
+        ("training", figure_training(rounds, summary, png_dir)),
     ]
     written = 0
     for name, (path, lacking) in figures:
