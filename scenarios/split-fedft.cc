@@ -19,6 +19,7 @@
 #include "helper/radio-helper.h"
 #include "helper/run-metadata.h"
 #include "helper/scenario-arguments.h"
+#include "lam/checkpoint.h"
 #include "lam/gpt-model.h"
 #include "training/csi-prediction-task.h"
 #include "training/device-selection-baselines.h"
@@ -32,8 +33,10 @@
 #include "ns3/mobility-model.h"
 
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <spdlog/spdlog.h>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -69,6 +72,8 @@ struct SplitFedConfig
     std::string deviceProfile{"phone"};
     double frequencyHz{3.5e9};
     double bandwidthHz{20e6};
+    uint32_t checkpointEvery{1};
+    bool resume{false};
     std::string outDir{"out/split-fedft"};
 };
 
@@ -115,6 +120,66 @@ Concatenate(const std::vector<CsiPredictionData>& parts)
     all.nextClean = torch::cat(next);
     all.scale = torch::cat(scale);
     return all;
+}
+
+/// A double as text that reads back to the same double.
+std::string
+ExactDecimal(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.17g", value);
+    return text;
+}
+
+/// The run's arguments (and versions, seed, run) without those that may differ between
+/// an interrupted run and its resumption.
+std::string
+ArgumentsFingerprint(const ScenarioArguments& args)
+{
+    RunMetadata metadata("split-fedft");
+    args.Record(metadata);
+    std::istringstream json(metadata.ToJson());
+    std::string fingerprint;
+    for (std::string line; std::getline(json, line);)
+    {
+        if (line.find("\"resume\"") == std::string::npos &&
+            line.find("\"checkpointEvery\"") == std::string::npos)
+        {
+            fingerprint += line + "\n";
+        }
+    }
+    return fingerprint;
+}
+
+/// Throws, naming the first argument that differs, unless the checkpoint was written by
+/// a run with the same arguments.
+void
+RefuseOtherArguments(const CheckpointInfo& checkpoint, const std::string& fingerprint)
+{
+    auto stored = checkpoint.metadata.find("arguments");
+    if (stored == checkpoint.metadata.end() || !std::holds_alternative<std::string>(stored->second))
+    {
+        throw std::invalid_argument("the checkpoint was not written by split-fedft");
+    }
+    std::istringstream before(std::get<std::string>(stored->second));
+    std::istringstream now(fingerprint);
+    std::string a;
+    std::string b;
+    while (std::getline(before, a) && std::getline(now, b))
+    {
+        if (a != b)
+        {
+            // JSON lines as `"name": value,` -> `"name": value`
+            auto entry = [](const std::string& line) {
+                const std::size_t first = line.find_first_not_of(' ');
+                const std::size_t last = line.find_last_not_of(", ");
+                return first == std::string::npos ? line : line.substr(first, last - first + 1);
+            };
+            throw std::invalid_argument("the checkpoint was written with " + entry(a) +
+                                        ", this run has " + entry(b) +
+                                        ": resume with the same arguments");
+        }
+    }
 }
 
 Vector
@@ -172,6 +237,12 @@ Run(int argc, char** argv)
              c.deviceProfile);
     args.Add("frequencyHz", "radio carrier frequency (Hz)", c.frequencyHz);
     args.Add("bandwidthHz", "radio channel bandwidth (Hz)", c.bandwidthHz);
+    args.Add("checkpointEvery",
+             "write <outDir>/checkpoint.ckpt after every N rounds (0: never)",
+             c.checkpointEvery);
+    args.Add("resume",
+             "continue from <outDir>/checkpoint.ckpt of a run with the same arguments",
+             c.resume);
     args.Add("outDir", "output directory (created if missing)", c.outDir);
     args.Parse(argc, argv);
 
@@ -322,11 +393,16 @@ Run(int argc, char** argv)
 
     // The base model, pretrained centrally, then frozen with adapters.
     GptModel global(lam);
-    spdlog::info("split-fedft: pretraining {} ({} parameters) for {} steps on generic CSI",
-                 lam.name,
-                 CountParameters(*global),
-                 c.pretrainSteps);
-    const double pretrainLoss = Pretrain(global, corpus, c.pretrainSteps, 64);
+    const std::string checkpointPath = c.outDir + "/checkpoint.ckpt";
+    double pretrainLoss = 0;
+    if (!c.resume)
+    {
+        spdlog::info("split-fedft: pretraining {} ({} parameters) for {} steps on generic CSI",
+                     lam.name,
+                     CountParameters(*global),
+                     c.pretrainSteps);
+        pretrainLoss = Pretrain(global, corpus, c.pretrainSteps, 64);
+    }
     std::optional<LoraOptions> loraOptions;
     if (lora)
     {
@@ -345,6 +421,31 @@ Run(int argc, char** argv)
                              e.what());
         }
         loraOptions = options;
+    }
+
+    // A resumed run loads the global model (base and adapters) of its last checkpoint
+    // and replays the finished rounds' timeline without LibTorch work.
+    const std::string fingerprint = ArgumentsFingerprint(args);
+    CheckpointMetadata learningKpis;
+    uint64_t resumeRound = 0;
+    if (c.resume)
+    {
+        TrainingState state{{{"global", global.ptr()}}, {}};
+        try
+        {
+            RefuseOtherArguments(ReadCheckpointInfo(checkpointPath), fingerprint);
+            CheckpointInfo info =
+                LoadCheckpoint(checkpointPath, state, {{"arguments", fingerprint}});
+            resumeRound = info.round;
+            learningKpis = info.metadata;
+        }
+        catch (const std::exception& e)
+        {
+            ThrowBadArgument("resume", "true", e.what());
+        }
+        spdlog::info("split-fedft: resuming after round {} from {}",
+                     resumeRound - 1,
+                     checkpointPath);
     }
 
     SplitFedTrainingConfig training;
@@ -416,9 +517,26 @@ Run(int argc, char** argv)
                   global,
                   validation);
     deployment.gnbNodes.Get(0)->AddApplication(server);
+    server->SetReplayRounds(resumeRound, [&learningKpis](SplitFedRoundKpi& kpi) {
+        const std::string prefix = "round_" + std::to_string(kpi.round) + "_";
+        auto stored = [&](const std::string& key) {
+            return std::stod(std::get<std::string>(learningKpis.at(prefix + key)));
+        };
+        kpi.trainLoss = stored("loss");
+        kpi.validationNmseDb = stored("nmse");
+        for (SplitFedDeviceKpi& device : kpi.devices)
+        {
+            device.loss = stored("device_" + std::to_string(device.device) + "_loss");
+        }
+    });
 
     // Reference points on the same validation drops.
-    const double pretrainedNmseDb = server->Validate();
+    // (A resumed run's global model is no longer the pretrained one: its checkpoint
+    // carries the value.)
+    const double pretrainedNmseDb =
+        c.resume ? std::stod(std::get<std::string>(learningKpis.at("pretrained_nmse")))
+                 : server->Validate();
+    learningKpis["pretrained_nmse"] = ExactDecimal(pretrainedNmseDb);
     Ptr<HoldCsiPredictor> hold = CreateObject<HoldCsiPredictor>();
     Ptr<ArCsiPredictor> ar = CreateObject<ArCsiPredictor>();
     ar->SetAttribute("Order", UintegerValue(8));
@@ -501,6 +619,29 @@ Run(int argc, char** argv)
                         down,
                         energy);
         lastNmseDb = kpi.validationNmseDb;
+        // Learning KPIs go into the checkpoint exactly (17 digits), so that a resumed run
+        // writes the replayed rounds' rows byte for byte.
+        const std::string prefix = "round_" + std::to_string(kpi.round) + "_";
+        learningKpis[prefix + "loss"] = ExactDecimal(kpi.trainLoss);
+        learningKpis[prefix + "nmse"] = ExactDecimal(kpi.validationNmseDb);
+        for (const SplitFedDeviceKpi& d : kpi.devices)
+        {
+            learningKpis[prefix + "device_" + std::to_string(d.device) + "_loss"] =
+                ExactDecimal(d.loss);
+        }
+        if (c.checkpointEvery > 0 && kpi.round >= resumeRound &&
+            ((kpi.round + 1) % c.checkpointEvery == 0 || kpi.round + 1 == c.rounds))
+        {
+            CheckpointMetadata metadata = learningKpis;
+            metadata["arguments"] = fingerprint;
+            CheckpointOptions options;
+            options.includeFrozen = true; // a resume needs no pretraining
+            SaveCheckpoint(checkpointPath,
+                           TrainingState{{{"global", global.ptr()}}, {}},
+                           kpi.round + 1,
+                           metadata,
+                           options);
+        }
         spdlog::info("round {:3d}  t = {:8.3f} s  loss {:.4f}  val NMSE {:7.2f} dB  {}/{} devices",
                      kpi.round,
                      kpi.end.GetSeconds(),
@@ -547,6 +688,10 @@ Run(int argc, char** argv)
     metadata.AddOutputFile("rounds.csv");
     metadata.AddOutputFile("devices.csv");
     metadata.AddOutputFile("summary.csv");
+    if (c.checkpointEvery > 0)
+    {
+        metadata.AddOutputFile("checkpoint.ckpt");
+    }
     metadata.WriteJson(c.outDir + "/run.json"); // last: marks the run complete
 
     std::cout << "split-fedft summary (" << c.outDir << ")\n"

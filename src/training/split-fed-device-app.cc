@@ -53,8 +53,21 @@ SplitFedDeviceApp::Setup(uint32_t deviceIndex,
 }
 
 void
+SplitFedDeviceApp::SetReplay(bool replay)
+{
+    m_replay = replay;
+}
+
+void
 SplitFedDeviceApp::BeginRound(const NamedTensors& globalTrainable)
 {
+    m_stepsDone = 0;
+    m_lossSum = 0;
+    m_step.reset();
+    if (m_replay)
+    {
+        return;
+    }
     NamedTensors trainable = m_model->DeviceParameters(true);
     NamedTensors server = m_model->ServerParameters(true);
     trainable.insert(trainable.end(), server.begin(), server.end());
@@ -67,9 +80,6 @@ SplitFedDeviceApp::BeginRound(const NamedTensors& globalTrainable)
     m_optimizer =
         std::make_unique<torch::optim::Adam>(parameters,
                                              torch::optim::AdamOptions(m_config.learningRate));
-    m_stepsDone = 0;
-    m_lossSum = 0;
-    m_step.reset();
 }
 
 bool
@@ -94,6 +104,11 @@ SplitFedDeviceApp::ForwardFront(BytesReady done)
     {
         row = m_batchDraw->GetInteger(0, available - 1);
     }
+    if (m_replay)
+    {
+        RunFor(m_frontCost.forwardFlops, "front forward", GetExchangeBytes(), done);
+        return;
+    }
     torch::Tensor index = torch::tensor(rows, torch::kLong);
     m_batchTargets = m_data.targets.index_select(0, index);
     m_optimizer->zero_grad();
@@ -105,6 +120,14 @@ SplitFedDeviceApp::ForwardFront(BytesReady done)
 void
 SplitFedDeviceApp::ForwardTailBackward(BytesReady done)
 {
+    const double tailFlops = m_tailCost.forwardFlops + m_tailCost.backwardFlops;
+    if (m_replay)
+    {
+        const bool serverTrains =
+            !m_model->ServerParameters(true).empty() || m_model->FrontTrains();
+        RunFor(tailFlops, "tail", serverTrains ? GetExchangeBytes() : 0, done);
+        return;
+    }
     const torch::Tensor targets = m_batchTargets;
     const uint64_t bytes = m_step->DeviceBackward(
         [targets](const torch::Tensor& output) { return torch::mse_loss(output, targets); });
@@ -116,16 +139,19 @@ SplitFedDeviceApp::ForwardTailBackward(BytesReady done)
                                  " is not finite (lower the learning rate or use fp32 payloads)");
     }
     m_lossSum += loss;
-    RunFor(m_tailCost.forwardFlops + m_tailCost.backwardFlops, "tail", bytes, done);
+    RunFor(tailFlops, "tail", bytes, done);
 }
 
 void
 SplitFedDeviceApp::BackwardFrontAndStep(BytesReady done)
 {
-    m_step->DeviceFinish();
-    // Adapters of both sides step here: Adam is per parameter, so one optimizer over the
-    // replica equals a device optimizer and a server optimizer stepping separately.
-    m_optimizer->step();
+    if (!m_replay)
+    {
+        m_step->DeviceFinish();
+        // Adapters of both sides step here: Adam is per parameter, so one optimizer over
+        // the replica equals a device optimizer and a server optimizer stepping separately.
+        m_optimizer->step();
+    }
     ++m_stepsDone;
     RunFor(m_frontCost.backwardFlops, "front backward", 0, done);
 }
@@ -195,12 +221,17 @@ SplitFedDeviceApp::GetStepComputeTime() const
 }
 
 uint64_t
+SplitFedDeviceApp::GetExchangeBytes() const
+{
+    const LamConfig& lam = m_model->GetModel()->GetConfig();
+    return static_cast<uint64_t>(m_config.batchSize) * m_data.inputs.size(1) * lam.width *
+           BytesPerElement(m_config.precision);
+}
+
+uint64_t
 SplitFedDeviceApp::GetStepBytes(bool up) const
 {
-    // Every exchange is a (B, T, C) tensor.
-    const LamConfig& lam = m_model->GetModel()->GetConfig();
-    const uint64_t tensor = static_cast<uint64_t>(m_config.batchSize) * m_data.inputs.size(1) *
-                            lam.width * BytesPerElement(m_config.precision);
+    const uint64_t tensor = GetExchangeBytes();
     return up ? 2 * tensor : tensor * (m_model->FrontTrains() ? 2 : 1);
 }
 

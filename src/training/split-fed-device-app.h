@@ -65,6 +65,14 @@ class SplitFedDeviceApp : public Application
                Ptr<ComputeDevice> compute,
                int64_t batchStream);
 
+    /**
+     * Replay mode (resuming a run): every stage takes its simulated time, draws its
+     * minibatch and reports the bytes of its exchange, but LibTorch does nothing. The
+     * simulated timeline does not depend on tensor values, so a replay of finished rounds
+     * reproduces it exactly.
+     */
+    void SetReplay(bool replay);
+
     /// Loads the global trainable tensors and starts a fresh optimizer.
     void BeginRound(const NamedTensors& globalTrainable);
     /// Whether local steps remain in this round.
@@ -95,6 +103,8 @@ class SplitFedDeviceApp : public Application
     /// Bytes one local step sends up (activations, representation gradient) or down
     /// (representation, activation gradient when the front trains), from the shapes.
     uint64_t GetStepBytes(bool up) const;
+    /// Bytes of one exchange: a (B, T, C) tensor at the payload precision.
+    uint64_t GetExchangeBytes() const;
 
   protected:
     void DoDispose() override;
@@ -118,6 +128,7 @@ class SplitFedDeviceApp : public Application
     ShardCost m_tailCost;
     int64_t m_stepsDone{0};
     double m_lossSum{0};
+    bool m_replay{false};
 };
 
 } // namespace ns3

@@ -87,6 +87,13 @@ SplitFedServerApp::SetRoundCallback(RoundCallback callback)
     m_roundCallback = std::move(callback);
 }
 
+void
+SplitFedServerApp::SetReplayRounds(uint64_t rounds, ReplayedKpis learningKpis)
+{
+    m_replayRounds = rounds;
+    m_replayedKpis = std::move(learningKpis);
+}
+
 double
 SplitFedServerApp::Validate()
 {
@@ -114,6 +121,11 @@ SplitFedServerApp::StartRound()
 {
     m_kpi = SplitFedRoundKpi();
     m_kpi.round = m_round;
+    const bool replay = m_round < m_replayRounds;
+    for (const Ptr<SplitFedDeviceApp>& device : m_devices)
+    {
+        device->SetReplay(replay);
+    }
     m_kpi.start = Simulator::Now();
     m_active.clear();
     m_uploads.clear();
@@ -241,7 +253,9 @@ SplitFedServerApp::RunStep(uint32_t device)
 void
 SplitFedServerApp::ServerForward(uint32_t device)
 {
-    const uint64_t bytes = m_devices[device]->GetStep().ServerForward();
+    Ptr<SplitFedDeviceApp> app = m_devices[device];
+    const uint64_t bytes =
+        m_round < m_replayRounds ? app->GetExchangeBytes() : app->GetStep().ServerForward();
     Compute(device, m_bodyCost[device].forwardFlops, "body forward", [this, device, bytes]() {
         Send(device, false, bytes, [this, device]() { DeviceTail(device); });
     });
@@ -262,7 +276,10 @@ SplitFedServerApp::DeviceTail(uint32_t device)
 void
 SplitFedServerApp::ServerBackward(uint32_t device)
 {
-    const uint64_t bytes = m_devices[device]->GetStep().ServerBackward();
+    Ptr<SplitFedDeviceApp> app = m_devices[device];
+    const bool frontTrains = app->GetSplitModel().FrontTrains();
+    const uint64_t bytes = m_round < m_replayRounds ? (frontTrains ? app->GetExchangeBytes() : 0)
+                                                    : app->GetStep().ServerBackward();
     Compute(device, m_bodyCost[device].backwardFlops, "body backward", [this, device, bytes]() {
         Send(device, false, bytes, [this, device]() { DeviceFinish(device); });
     });
@@ -294,7 +311,7 @@ SplitFedServerApp::DeviceDone(uint32_t device)
     Ptr<SplitFedDeviceApp> app = m_devices[device];
     m_kpi.devices[device].completed = true;
     m_kpi.devices[device].loss = app->GetRoundLoss();
-    m_uploads.push_back(app->GetTrainable());
+    m_uploads.push_back(m_round < m_replayRounds ? NamedTensors() : app->GetTrainable());
     m_uploadWeights.push_back(app->GetDataWeight());
     m_uploadLosses.push_back(app->GetRoundLoss());
     m_active.erase(device);
@@ -316,7 +333,11 @@ SplitFedServerApp::EndRound()
     m_active.clear();
     m_kpi.end = Simulator::Now();
     m_kpi.completed = m_uploads.size();
-    if (!m_uploads.empty())
+    if (m_round < m_replayRounds)
+    {
+        m_replayedKpis(m_kpi);
+    }
+    else if (!m_uploads.empty())
     {
         m_global = FederatedAverage(m_uploads, m_uploadWeights);
         NamedTensors trainable;
@@ -336,7 +357,10 @@ SplitFedServerApp::EndRound()
         }
         m_kpi.trainLoss /= weightSum;
     }
-    m_kpi.validationNmseDb = Validate();
+    if (m_round >= m_replayRounds)
+    {
+        m_kpi.validationNmseDb = Validate();
+    }
     std::map<uint32_t, double> energy;
     for (uint32_t k = 0; k < m_devices.size(); ++k)
     {

@@ -94,6 +94,17 @@ class SplitFedServerApp : public Application
     /// Called after each round (KPI writers, progress).
     void SetRoundCallback(RoundCallback callback);
 
+    /// Fills the learning KPIs (losses, validation NMSE) of a replayed round.
+    typedef std::function<void(SplitFedRoundKpi& kpi)> ReplayedKpis;
+
+    /**
+     * Resuming: rounds [0, rounds) are replayed (devices in replay mode, no aggregation
+     * or validation; their learning KPIs come from `learningKpis`); the global trainable
+     * tensors must be loaded (e.g. from a checkpoint) before round `rounds` starts, which
+     * then trains normally.
+     */
+    void SetReplayRounds(uint64_t rounds, ReplayedKpis learningKpis);
+
     /// NMSE (dB) of the global model on the validation data now.
     double Validate();
 
@@ -145,6 +156,8 @@ class SplitFedServerApp : public Application
     std::vector<NamedTensors> m_uploads;
     std::vector<double> m_uploadWeights;
     std::vector<double> m_uploadLosses;
+    uint64_t m_replayRounds{0};
+    ReplayedKpis m_replayedKpis;
 };
 
 } // namespace ns3
