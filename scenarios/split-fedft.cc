@@ -49,8 +49,8 @@ namespace
 struct SplitFedConfig
 {
     uint32_t devices{4};
-    uint32_t rounds{8};
-    std::string model{"csi-predictor-tiny"};
+    uint32_t rounds{12};
+    std::string model{"csi-predictor-small"};
     std::string training{"lora"};
     uint32_t loraRank{4};
     double loraAlpha{8};
@@ -58,7 +58,7 @@ struct SplitFedConfig
     std::string policy{"all"};
     std::string radioScheduler{"share"};
     uint32_t selectDevices{2};
-    uint32_t localSteps{4};
+    uint32_t localSteps{8};
     uint32_t batchSize{32};
     double learningRate{2e-3};
     std::string precision{"fp32"};
@@ -66,7 +66,7 @@ struct SplitFedConfig
     uint32_t validationDrops{4};
     double snrDb{20};
     double ueSpeedKmh{30};
-    uint32_t pretrainSteps{300};
+    uint32_t pretrainSteps{1000};
     double pretrainSnrDb{40};
     double roundDeadlineS{0};
     std::string deviceProfile{"phone"};

@@ -6,7 +6,7 @@ set -uo pipefail
 BUILD=$2
 TMP=$(mktemp -d)
 trap 'pkill -9 -f "outDir=$TMP/killed" 2>/dev/null; rm -rf "$TMP"' EXIT
-args=(--devices=3 --rounds=6 --trainDrops=2 --validationDrops=1 --pretrainSteps=20 --localSteps=4
+args=(--model=csi-predictor-tiny --devices=3 --rounds=6 --trainDrops=2 --validationDrops=1 --pretrainSteps=20 --localSteps=4
     --policy=lyapunov)
 failures=0
 "$BUILD/split-fedft" "${args[@]}" --outDir="$TMP/whole" >/dev/null 2>&1 ||

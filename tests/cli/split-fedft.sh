@@ -8,7 +8,7 @@ BUILD=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 failures=0
-small=(--devices=2 --rounds=2 --trainDrops=1 --validationDrops=1 --pretrainSteps=5 --localSteps=1)
+small=(--model=csi-predictor-tiny --devices=2 --rounds=2 --trainDrops=1 --validationDrops=1 --pretrainSteps=5 --localSteps=1)
 for run in a b; do
     "$BUILD/split-fedft" "${small[@]}" --outDir="$TMP/$run" >/dev/null 2>&1 ||
         { echo "FAIL: run $run"; failures=$((failures + 1)); }
