@@ -72,6 +72,10 @@ struct SplitFedConfig
     std::string deviceProfile{"phone"};
     double frequencyHz{3.5e9};
     double bandwidthHz{20e6};
+    bool dp{false};
+    double dpClip{1.0};
+    double dpNoise{1.0};
+    double dpDelta{1e-5};
     uint32_t checkpointEvery{1};
     bool resume{false};
     std::string outDir{"out/split-fedft"};
@@ -237,6 +241,12 @@ Run(int argc, char** argv)
              c.deviceProfile);
     args.Add("frequencyHz", "radio carrier frequency (Hz)", c.frequencyHz);
     args.Add("bandwidthHz", "radio channel bandwidth (Hz)", c.bandwidthHz);
+    args.Add("dp", "user-level differential privacy: DP-FedAvg of the devices' updates", c.dp);
+    args.Add("dpClip", "DP: L2 clipping norm of a device's update", c.dpClip);
+    args.Add("dpNoise",
+             "DP: noise multiplier sigma (noise std sigma * clip / participants)",
+             c.dpNoise);
+    args.Add("dpDelta", "DP: delta of the reported (epsilon, delta)", c.dpDelta);
     args.Add("checkpointEvery",
              "write <outDir>/checkpoint.ckpt after every N rounds (0: never)",
              c.checkpointEvery);
@@ -517,6 +527,30 @@ Run(int argc, char** argv)
                   global,
                   validation);
     deployment.gnbNodes.Get(0)->AddApplication(server);
+    if (c.dp)
+    {
+        // Sampling amplification only for a uniformly random device sample (k of N); the
+        // other policies' choices are not secret random draws (docs/differential-privacy.md).
+        const bool sampled = c.policy == "random";
+        const bool fixedK = sampled || c.policy == "greedy";
+        Ptr<DpFederatedAveraging> dp = CreateObject<DpFederatedAveraging>();
+        try
+        {
+            dp->SetClipNorm(c.dpClip);
+            dp->SetNoiseMultiplier(c.dpNoise);
+            dp->SetDelta(c.dpDelta);
+            dp->SetSamplingRate(sampled ? std::min(1.0, double(c.selectDevices) / c.devices) : 1.0);
+            dp->SetExpectedParticipants(fixedK ? std::min(c.selectDevices, c.devices) : c.devices);
+        }
+        catch (const std::invalid_argument& e)
+        {
+            ThrowBadArgument("dpClip/dpNoise/dpDelta",
+                             std::to_string(c.dpClip) + "/" + std::to_string(c.dpNoise) + "/" +
+                                 std::to_string(c.dpDelta),
+                             e.what());
+        }
+        server->SetDifferentialPrivacy(dp, seed * 7919 + 17);
+    }
     server->SetReplayRounds(resumeRound, [&learningKpis](SplitFedRoundKpi& kpi) {
         const std::string prefix = "round_" + std::to_string(kpi.round) + "_";
         auto stored = [&](const std::string& key) {
@@ -524,6 +558,7 @@ Run(int argc, char** argv)
         };
         kpi.trainLoss = stored("loss");
         kpi.validationNmseDb = stored("nmse");
+        kpi.clippedFraction = stored("clipped");
         for (SplitFedDeviceKpi& device : kpi.devices)
         {
             device.loss = stored("device_" + std::to_string(device.device) + "_loss");
@@ -574,7 +609,9 @@ Run(int argc, char** argv)
                          Column::Fixed("val_nmse_db", 4),
                          Column::Integer("bytes_up"),
                          Column::Integer("bytes_down"),
-                         Column::Fixed("device_energy_j", 4)});
+                         Column::Fixed("device_energy_j", 4),
+                         Column::Fixed("epsilon", 4),
+                         Column::Fixed("clipped_fraction", 4)});
     KpiCsvWriter devices(c.outDir + "/devices.csv",
                          {Column::Integer("round"),
                           Column::Integer("device"),
@@ -617,13 +654,16 @@ Run(int argc, char** argv)
                         kpi.validationNmseDb,
                         up,
                         down,
-                        energy);
+                        energy,
+                        kpi.epsilon,
+                        kpi.clippedFraction);
         lastNmseDb = kpi.validationNmseDb;
         // Learning KPIs go into the checkpoint exactly (17 digits), so that a resumed run
         // writes the replayed rounds' rows byte for byte.
         const std::string prefix = "round_" + std::to_string(kpi.round) + "_";
         learningKpis[prefix + "loss"] = ExactDecimal(kpi.trainLoss);
         learningKpis[prefix + "nmse"] = ExactDecimal(kpi.validationNmseDb);
+        learningKpis[prefix + "clipped"] = ExactDecimal(kpi.clippedFraction);
         for (const SplitFedDeviceKpi& d : kpi.devices)
         {
             learningKpis[prefix + "device_" + std::to_string(d.device) + "_loss"] =

@@ -171,9 +171,15 @@ SplitFedDeviceApp::GetSplitModel()
 NamedTensors
 SplitFedDeviceApp::GetTrainable() const
 {
-    NamedTensors trainable = m_model->DeviceParameters(true);
-    NamedTensors server = m_model->ServerParameters(true);
-    trainable.insert(trainable.end(), server.begin(), server.end());
+    // In the model's parameter order, as the server's global tensors.
+    NamedTensors trainable;
+    for (const auto& item : m_model->GetModel()->named_parameters())
+    {
+        if (item.value().requires_grad())
+        {
+            trainable.emplace_back(item.key(), item.value());
+        }
+    }
     return CloneTensors(trainable);
 }
 

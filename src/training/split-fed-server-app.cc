@@ -88,6 +88,13 @@ SplitFedServerApp::SetRoundCallback(RoundCallback callback)
 }
 
 void
+SplitFedServerApp::SetDifferentialPrivacy(Ptr<DpFederatedAveraging> dp, uint64_t seed)
+{
+    m_dp = dp;
+    m_dpSeed = seed;
+}
+
+void
 SplitFedServerApp::SetReplayRounds(uint64_t rounds, ReplayedKpis learningKpis)
 {
     m_replayRounds = rounds;
@@ -333,32 +340,17 @@ SplitFedServerApp::EndRound()
     m_active.clear();
     m_kpi.end = Simulator::Now();
     m_kpi.completed = m_uploads.size();
+    if (m_dp)
+    {
+        m_kpi.epsilon = m_dp->GetEpsilon(m_round + 1);
+    }
     if (m_round < m_replayRounds)
     {
         m_replayedKpis(m_kpi);
     }
-    else if (!m_uploads.empty())
+    else
     {
-        m_global = FederatedAverage(m_uploads, m_uploadWeights);
-        NamedTensors trainable;
-        for (const auto& item : (*m_globalModel)->named_parameters())
-        {
-            if (item.value().requires_grad())
-            {
-                trainable.emplace_back(item.key(), item.value());
-            }
-        }
-        AssignTensors(trainable, m_global);
-        double weightSum = 0;
-        for (std::size_t i = 0; i < m_uploads.size(); ++i)
-        {
-            m_kpi.trainLoss += m_uploadWeights[i] * m_uploadLosses[i];
-            weightSum += m_uploadWeights[i];
-        }
-        m_kpi.trainLoss /= weightSum;
-    }
-    if (m_round >= m_replayRounds)
-    {
+        Aggregate();
         m_kpi.validationNmseDb = Validate();
     }
     std::map<uint32_t, double> energy;
@@ -390,12 +382,48 @@ SplitFedServerApp::EndRound()
 }
 
 void
+SplitFedServerApp::Aggregate()
+{
+    if (m_dp)
+    {
+        // Even a round without uploads gets its noise: skipping the update would reveal
+        // that nobody took part.
+        m_dp->SetSeed(m_dpSeed + m_round);
+        DpAggregateResult result = m_dp->Aggregate(m_global, m_uploads);
+        m_global = result.global;
+        m_kpi.clippedFraction =
+            m_uploads.empty() ? 0.0 : double(result.numClipped) / m_uploads.size();
+    }
+    else if (!m_uploads.empty())
+    {
+        m_global = FederatedAverage(m_uploads, m_uploadWeights);
+    }
+    NamedTensors trainable;
+    for (const auto& item : (*m_globalModel)->named_parameters())
+    {
+        if (item.value().requires_grad())
+        {
+            trainable.emplace_back(item.key(), item.value());
+        }
+    }
+    AssignTensors(trainable, m_global);
+    double weightSum = 0;
+    for (std::size_t i = 0; i < m_uploads.size(); ++i)
+    {
+        m_kpi.trainLoss += m_uploadWeights[i] * m_uploadLosses[i];
+        weightSum += m_uploadWeights[i];
+    }
+    m_kpi.trainLoss = weightSum > 0 ? m_kpi.trainLoss / weightSum : 0.0;
+}
+
+void
 SplitFedServerApp::DoDispose()
 {
     m_transport = nullptr;
     m_devices.clear();
     m_serverCompute = nullptr;
     m_policy = nullptr;
+    m_dp = nullptr;
     m_globalModel.reset();
     Application::DoDispose();
 }

@@ -7,6 +7,7 @@
 #include "compute/compute-device.h"
 #include "training/csi-prediction-task.h"
 #include "training/device-selection-policy.h"
+#include "training/dp-federated-averaging.h"
 #include "training/split-fed-device-app.h"
 #include "training/split-fed-transport.h"
 
@@ -15,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -54,6 +56,10 @@ struct SplitFedRoundKpi
     uint32_t completed{0};
     double trainLoss{0};        ///< mean over completed devices (data-weighted)
     double validationNmseDb{0}; ///< global model after aggregation
+    /// Privacy loss (user-level, at the DP aggregator's delta) after this round; +inf
+    /// without differential privacy
+    double epsilon{std::numeric_limits<double>::infinity()};
+    double clippedFraction{0}; ///< uploads whose update was clipped (DP only)
     std::vector<SplitFedDeviceKpi> devices;
 };
 
@@ -105,6 +111,13 @@ class SplitFedServerApp : public Application
      */
     void SetReplayRounds(uint64_t rounds, ReplayedKpis learningKpis);
 
+    /**
+     * Aggregates with user-level DP-FedAvg (clipped updates, fixed denominator, Gaussian
+     * noise) instead of FedAvg by data size. The noise of round r is drawn from seed
+     * `seed + r`, so a resumed run draws what the uninterrupted one drew.
+     */
+    void SetDifferentialPrivacy(Ptr<DpFederatedAveraging> dp, uint64_t seed);
+
     /// NMSE (dB) of the global model on the validation data now.
     double Validate();
 
@@ -124,6 +137,9 @@ class SplitFedServerApp : public Application
     void DeviceFinish(uint32_t device);
     void DeviceDone(uint32_t device);
     void EndRound();
+    /// FedAvg (or DP-FedAvg) of the uploads into the global tensors and model; the
+    /// round's training loss.
+    void Aggregate();
     /// Whether `device` still works for `round` (not ended, not dropped at the deadline).
     bool IsCurrent(uint64_t round, uint32_t device) const;
     /// Sends bytes between the server and a device, then calls next if the device is
@@ -158,6 +174,8 @@ class SplitFedServerApp : public Application
     std::vector<double> m_uploadLosses;
     uint64_t m_replayRounds{0};
     ReplayedKpis m_replayedKpis;
+    Ptr<DpFederatedAveraging> m_dp;
+    uint64_t m_dpSeed{0};
 };
 
 } // namespace ns3

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # A split-fedft run killed (SIGKILL) after its first checkpoint and resumed with
-# --resume=true ends with KPI traces byte-identical to an uninterrupted run; a resume
-# with other arguments is refused, naming the argument.
+# --resume=true ends with KPI traces byte-identical to an uninterrupted run (DP noise
+# included); a resume with other arguments is refused, naming the argument.
 set -uo pipefail
 BUILD=$2
 TMP=$(mktemp -d)
 trap 'pkill -9 -f "outDir=$TMP/killed" 2>/dev/null; rm -rf "$TMP"' EXIT
 args=(--model=csi-predictor-tiny --devices=3 --rounds=6 --trainDrops=2 --validationDrops=1 --pretrainSteps=20 --localSteps=4
-    --policy=lyapunov)
+    --policy=lyapunov --dp=true --dpClip=0.5 --dpNoise=0.05)
 failures=0
 "$BUILD/split-fedft" "${args[@]}" --outDir="$TMP/whole" >/dev/null 2>&1 ||
     { echo "FAIL: uninterrupted run"; exit 1; }
