@@ -8,6 +8,7 @@
 #include "training/split-fed-transport.h"
 
 #include "ns3/node-container.h"
+#include "ns3/nstime.h"
 #include "ns3/simulator.h"
 #include "ns3/test.h"
 #include "ns3/uinteger.h"
@@ -210,6 +211,47 @@ class SplitFedRoundTimeTestCase : public TestCase
     }
 };
 
+/// With a round deadline, a straggler is dropped: the round ends at the deadline with the
+/// devices done by then, and the next round starts at once.
+class SplitFedDeadlineTestCase : public TestCase
+{
+  public:
+    SplitFedDeadlineTestCase()
+        : TestCase("a round deadline drops the straggler and aggregates the others")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::vector<double> up{40e6, 40e6, 0.5e6};
+        const std::vector<double> down{80e6, 80e6, 1e6};
+        TinyFederation federation(up, down, 1e30, 2);
+        const double fast = federation.ClosedFormRoundS(0, up[0], down[0], 1e30);
+        const double slow = federation.ClosedFormRoundS(2, up[2], down[2], 1e30);
+        const double deadline = 2 * fast;
+        NS_TEST_ASSERT_MSG_LT(deadline, slow, "the set-up makes device 2 a straggler");
+        federation.server->SetAttribute("RoundDeadline", TimeValue(Seconds(deadline)));
+        Simulator::Run();
+        NS_TEST_ASSERT_MSG_EQ(federation.rounds.size(), 2u, "rounds run");
+        for (const SplitFedRoundKpi& kpi : federation.rounds)
+        {
+            NS_TEST_EXPECT_MSG_EQ_TOL((kpi.end - kpi.start).GetSeconds(),
+                                      deadline,
+                                      1e-9,
+                                      "ends at the deadline");
+            NS_TEST_EXPECT_MSG_EQ(kpi.selected, 3u, "selected");
+            NS_TEST_EXPECT_MSG_EQ(kpi.completed, 2u, "aggregated without the straggler");
+            NS_TEST_EXPECT_MSG_EQ(kpi.devices[2].completed, false, "device 2 dropped");
+        }
+        NS_TEST_EXPECT_MSG_EQ_TOL(federation.rounds[1].start.GetSeconds(),
+                                  federation.rounds[0].end.GetSeconds(),
+                                  1e-12,
+                                  "next round at once");
+        Simulator::Destroy();
+    }
+};
+
 /// FedAvg of identical models is the identity; of two models the weighted mean.
 class FederatedAverageTestCase : public TestCase
 {
@@ -277,6 +319,7 @@ class SplitFedTestSuite : public TestSuite
         AddTestCase(new FederatedAverageTestCase, TestCase::QUICK);
         AddTestCase(new SplitFedRoundTimeTestCase, TestCase::QUICK);
         AddTestCase(new SplitFedNanLossTestCase, TestCase::QUICK);
+        AddTestCase(new SplitFedDeadlineTestCase, TestCase::QUICK);
     }
 };
 
