@@ -107,6 +107,61 @@ class FixedMcsTransferTestCase : public TestCase
 };
 
 /**
+ * The full-band rate a planner reads (GetEstimatedFullBandRateBps) is what a lone
+ * full-buffer UE then gets on a static link, downlink and uplink, within 15% (the
+ * estimate sums per-PRB bytes; the real transport block is quantised and may fail).
+ */
+class EstimatedRateTestCase : public TestCase
+{
+  public:
+    EstimatedRateTestCase()
+        : TestCase("the full-band rate estimate matches a lone full-buffer UE's throughput")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        OfdmaGrid grid(1, 20e6);
+        for (double distanceM : {200.0, 3000.0, 6000.0})
+        {
+            SingleLink link = MakeSingleLink(grid, distanceM, "ns3::RoundRobinScheduler");
+            link.network->SetFullBuffer(0, LinkDirection::Downlink, true);
+            link.network->SetFullBuffer(0, LinkDirection::Uplink, true);
+            link.network->Start();
+            const Time warmUp = MilliSeconds(20);
+            const Time end = MilliSeconds(520);
+            double estimate[2] = {0, 0};
+            uint64_t startBytes[2] = {0, 0};
+            const LinkDirection directions[2] = {LinkDirection::Downlink, LinkDirection::Uplink};
+            Simulator::Schedule(warmUp, [&]() {
+                for (int d = 0; d < 2; ++d)
+                {
+                    estimate[d] = link.network->GetEstimatedFullBandRateBps(0, directions[d]);
+                    startBytes[d] = link.network->GetDeliveredBytes(0, directions[d]);
+                }
+            });
+            Simulator::Stop(end);
+            Simulator::Run();
+            for (int d = 0; d < 2; ++d)
+            {
+                const double measured =
+                    8.0 * (link.network->GetDeliveredBytes(0, directions[d]) - startBytes[d]) /
+                    (end - warmUp).GetSeconds();
+                NS_TEST_EXPECT_MSG_GT(estimate[d], 0.0, distanceM << " m, direction " << d);
+                NS_TEST_EXPECT_MSG_EQ_TOL(measured / estimate[d],
+                                          1.0,
+                                          0.15,
+                                          distanceM << " m, direction " << d << ": measured "
+                                                    << measured << " bit/s, estimate "
+                                                    << estimate[d]);
+            }
+            Simulator::Destroy();
+        }
+    }
+};
+
+/**
  * No transport block carries more bits than the Shannon capacity of its resource at
  * the SINR it experienced: delivered bits <= PRBs x 12 x SCS x T_slot x log2(1 + SINR),
  * for every first transmission, across distances (SINR from ~-5 to ~50 dB).
@@ -166,6 +221,7 @@ class RadioNetworkTestSuite : public TestSuite
         // The last block needs all 51 PRBs although per-PRB estimates say 50 suffice.
         AddTestCase(new FixedMcsTransferTestCase(20, 8862), TestCase::QUICK);
         AddTestCase(new ShannonBoundTestCase, TestCase::QUICK);
+        AddTestCase(new EstimatedRateTestCase, TestCase::QUICK);
     }
 };
 
