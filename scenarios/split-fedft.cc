@@ -51,6 +51,7 @@ struct SplitFedConfig
     uint32_t devices{4};
     uint32_t rounds{12};
     std::string model{"csi-predictor-small"};
+    std::string scheme{"split"};
     std::string training{"lora"};
     uint32_t loraRank{4};
     double loraAlpha{8};
@@ -124,6 +125,22 @@ Concatenate(const std::vector<CsiPredictionData>& parts)
     all.nextClean = torch::cat(next);
     all.scale = torch::cat(scale);
     return all;
+}
+
+/// The outputs of a run that cannot happen on these devices: summary.csv with the
+/// reason, and run.json.
+void
+WriteSkipped(const std::string& outDir, const ScenarioArguments& args, const std::string& reason)
+{
+    using Column = KpiCsvWriter::Column;
+    KpiCsvWriter summary(outDir + "/summary.csv", {Column::Text("status"), Column::Text("reason")});
+    summary.WriteRow("skipped", reason);
+    summary.Commit();
+    RunMetadata metadata("split-fedft");
+    args.Record(metadata);
+    metadata.AddOutputFile("summary.csv");
+    metadata.WriteJson(outDir + "/run.json");
+    std::cout << "split-fedft: skipped: " << reason << "\n";
 }
 
 /// A double as text that reads back to the same double.
@@ -206,6 +223,10 @@ Run(int argc, char** argv)
     args.Add("devices", "edge devices (UEs) in the cell", c.devices);
     args.Add("rounds", "federated rounds", c.rounds);
     args.Add("model", "model preset in models/ (name) or path to a model JSON", c.model);
+    args.Add("scheme",
+             "split (split federated learning) or federated (the whole model trains on each "
+             "device: FedAvg of the model with --training=full, federated LoRA with lora)",
+             c.scheme);
     args.Add("training", "lora (frozen base, adapters + task layers) or full", c.training);
     args.Add("loraRank", "LoRA rank r", c.loraRank);
     args.Add("loraAlpha", "LoRA alpha (adapter output scaled by alpha / r)", c.loraAlpha);
@@ -284,6 +305,8 @@ Run(int argc, char** argv)
                                      {"rr", "ns3::RoundRobinScheduler"}});
     const bool lora =
         ChooseArgument<bool>("training", c.training, {{"lora", true}, {"full", false}});
+    const bool split =
+        ChooseArgument<bool>("scheme", c.scheme, {{"split", true}, {"federated", false}});
     PayloadPrecision precision;
     TypeId policyType;
     LamConfig lam;
@@ -326,7 +349,7 @@ Run(int argc, char** argv)
                              " per step and a context of at least " +
                              std::to_string(taskConfig.historySteps) + " steps");
     }
-    if (c.splitPoint >= lam.numLayers)
+    if (split && c.splitPoint >= lam.numLayers)
     {
         ThrowBadArgument("splitPoint",
                          std::to_string(c.splitPoint),
@@ -464,6 +487,7 @@ Run(int argc, char** argv)
     training.learningRate = c.learningRate;
     training.precision = precision;
     training.lora = loraOptions;
+    training.split = split;
     std::vector<Ptr<SplitFedDeviceApp>> apps;
     for (uint32_t k = 0; k < c.devices; ++k)
     {
@@ -494,8 +518,16 @@ Run(int argc, char** argv)
         }
         catch (const DeviceOutOfMemoryError& e)
         {
-            throw std::runtime_error(std::string("device ") + std::to_string(k) +
-                                     " cannot hold its shards: " + e.what());
+            const std::string reason = "device " + std::to_string(k) + " cannot hold " +
+                                       (split ? "its shards" : "the model") + ": " + e.what();
+            if (split)
+            {
+                throw std::runtime_error(reason);
+            }
+            // A baseline that cannot run on these devices is a result, not an error.
+            WriteSkipped(c.outDir, args, reason);
+            Simulator::Destroy();
+            return 0;
         }
         deployment.ueNodes.Get(k)->AddApplication(app);
         apps.push_back(app);
@@ -579,13 +611,14 @@ Run(int argc, char** argv)
     const double holdNmseDb = NextStepNmseDb(*hold, validation);
     const double arNmseDb = NextStepNmseDb(*ar, validation);
     const double pronyNmseDb = NextStepNmseDb(*prony, validation);
-    spdlog::info("split-fedft: {} devices, {} ({} trainable of {} parameters), split after block "
-                 "{}, policy {}, {} rounds",
+    spdlog::info("split-fedft: {} devices, {} ({} trainable of {} parameters), {}, policy {}, "
+                 "{} rounds",
                  c.devices,
                  lam.name,
                  CountTrainableParameters(*global),
                  CountParameters(*global),
-                 c.splitPoint,
+                 split ? "split after block " + std::to_string(c.splitPoint)
+                       : std::string("no split (the whole model on the devices)"),
                  c.policy,
                  c.rounds);
     spdlog::info("validation NMSE: pretrained model {:.2f} dB; hold {:.2f}, AR(8) {:.2f}, Prony "

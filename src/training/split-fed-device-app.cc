@@ -45,11 +45,23 @@ SplitFedDeviceApp::Setup(uint32_t deviceIndex,
     m_batchDraw->SetStream(batchStream);
     const LamConfig& lam = model->GetConfig();
     const int64_t steps = m_data.inputs.size(1);
-    m_frontCost = ComputeShardCost(lam, config.lora, m_model->FrontSpan(), config.batchSize, steps);
-    m_tailCost = ComputeShardCost(lam, config.lora, m_model->TailSpan(), config.batchSize, steps);
-    // The device holds its shards, their optimizer state and activations for the whole run.
-    const uint64_t bytes = m_frontCost.TrainingMemoryBytes() + m_tailCost.TrainingMemoryBytes();
-    compute->AllocateMemory(bytes, "device shards of " + lam.name);
+    if (config.split)
+    {
+        m_frontCost =
+            ComputeShardCost(lam, config.lora, m_model->FrontSpan(), config.batchSize, steps);
+        m_tailCost =
+            ComputeShardCost(lam, config.lora, m_model->TailSpan(), config.batchSize, steps);
+        // The device holds its shards, their optimizer state and activations for the run.
+        compute->AllocateMemory(m_frontCost.TrainingMemoryBytes() +
+                                    m_tailCost.TrainingMemoryBytes(),
+                                "device shards of " + lam.name);
+    }
+    else
+    {
+        const ShardSpan whole{true, 0, lam.numLayers, true, false};
+        m_wholeCost = ComputeShardCost(lam, config.lora, whole, config.batchSize, steps);
+        compute->AllocateMemory(m_wholeCost.TrainingMemoryBytes(), "whole " + lam.name);
+    }
 }
 
 void
@@ -94,27 +106,63 @@ SplitFedDeviceApp::RunFor(double flops, const std::string& label, uint64_t bytes
     m_compute->Submit(flops, label, Callback<void>([done, bytes]() { done(bytes); }));
 }
 
-void
-SplitFedDeviceApp::ForwardFront(BytesReady done)
+torch::Tensor
+SplitFedDeviceApp::DrawBatch()
 {
-    // Minibatch: sequences drawn uniformly with replacement from the local data.
     const int64_t available = m_data.inputs.size(0);
     std::vector<int64_t> rows(m_config.batchSize);
     for (int64_t& row : rows)
     {
         row = m_batchDraw->GetInteger(0, available - 1);
     }
+    return torch::tensor(rows, torch::kLong);
+}
+
+void
+SplitFedDeviceApp::RecordLoss(double loss)
+{
+    if (!std::isfinite(loss))
+    {
+        throw std::runtime_error("device " + std::to_string(m_deviceIndex) + ": training loss " +
+                                 std::to_string(loss) +
+                                 " is not finite (lower the learning rate or use fp32 payloads)");
+    }
+    m_lossSum += loss;
+}
+
+void
+SplitFedDeviceApp::ForwardFront(BytesReady done)
+{
+    // The draw happens in replay too, so the stream stays where the original run had it.
+    torch::Tensor index = DrawBatch();
     if (m_replay)
     {
         RunFor(m_frontCost.forwardFlops, "front forward", GetExchangeBytes(), done);
         return;
     }
-    torch::Tensor index = torch::tensor(rows, torch::kLong);
     m_batchTargets = m_data.targets.index_select(0, index);
     m_optimizer->zero_grad();
     m_step.emplace(*m_model, m_config.precision);
     const uint64_t bytes = m_step->DeviceForward(m_data.inputs.index_select(0, index));
     RunFor(m_frontCost.forwardFlops, "front forward", bytes, done);
+}
+
+void
+SplitFedDeviceApp::LocalStep(BytesReady done)
+{
+    torch::Tensor index = DrawBatch();
+    if (!m_replay)
+    {
+        m_optimizer->zero_grad();
+        GptModel model = m_model->GetModel();
+        torch::Tensor loss = torch::mse_loss(model->forward(m_data.inputs.index_select(0, index)),
+                                             m_data.targets.index_select(0, index));
+        RecordLoss(loss.item<double>());
+        loss.backward();
+        m_optimizer->step();
+    }
+    ++m_stepsDone;
+    RunFor(m_wholeCost.forwardFlops + m_wholeCost.backwardFlops, "local step", 0, done);
 }
 
 void
@@ -131,14 +179,7 @@ SplitFedDeviceApp::ForwardTailBackward(BytesReady done)
     const torch::Tensor targets = m_batchTargets;
     const uint64_t bytes = m_step->DeviceBackward(
         [targets](const torch::Tensor& output) { return torch::mse_loss(output, targets); });
-    const double loss = m_step->GetLoss();
-    if (!std::isfinite(loss))
-    {
-        throw std::runtime_error("device " + std::to_string(m_deviceIndex) + ": training loss " +
-                                 std::to_string(loss) +
-                                 " is not finite (lower the learning rate or use fp32 payloads)");
-    }
-    m_lossSum += loss;
+    RecordLoss(m_step->GetLoss());
     RunFor(tailFlops, "tail", bytes, done);
 }
 
@@ -186,7 +227,9 @@ SplitFedDeviceApp::GetTrainable() const
 uint64_t
 SplitFedDeviceApp::GetDeviceModelBytes() const
 {
-    return CountElements(m_model->DeviceParameters(true)) * BytesPerElement(m_config.precision);
+    const int64_t elements = m_config.split ? CountElements(m_model->DeviceParameters(true))
+                                            : CountElements(GetTrainable());
+    return elements * BytesPerElement(m_config.precision);
 }
 
 double
@@ -223,7 +266,8 @@ Time
 SplitFedDeviceApp::GetStepComputeTime() const
 {
     return m_compute->GetComputeDuration(m_frontCost.forwardFlops + m_frontCost.backwardFlops +
-                                         m_tailCost.forwardFlops + m_tailCost.backwardFlops);
+                                         m_tailCost.forwardFlops + m_tailCost.backwardFlops +
+                                         m_wholeCost.forwardFlops + m_wholeCost.backwardFlops);
 }
 
 uint64_t
@@ -237,6 +281,10 @@ SplitFedDeviceApp::GetExchangeBytes() const
 uint64_t
 SplitFedDeviceApp::GetStepBytes(bool up) const
 {
+    if (!m_config.split)
+    {
+        return 0;
+    }
     const uint64_t tensor = GetExchangeBytes();
     return up ? 2 * tensor : tensor * (m_model->FrontTrains() ? 2 : 1);
 }

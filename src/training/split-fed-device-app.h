@@ -30,6 +30,9 @@ struct SplitFedTrainingConfig
     double learningRate{1e-3}; ///< Adam, reset at the start of every round
     PayloadPrecision precision{PayloadPrecision::FP32};
     std::optional<LoraOptions> lora; ///< adapters the replicas carry; nullopt: full training
+    /// false: no split, the whole model trains on the device (federated learning, the
+    /// baseline); only model downloads and uploads cross the air
+    bool split{true};
 };
 
 /**
@@ -83,6 +86,8 @@ class SplitFedDeviceApp : public Application
     void ForwardTailBackward(BytesReady done);
     /// Stage 5: backward through the front, optimizer step; done(0).
     void BackwardFrontAndStep(BytesReady done);
+    /// Without split: one local step of the whole model on the device; done(0).
+    void LocalStep(BytesReady done);
 
     /// The step in flight (the server runs its stages 2 and 4 on it).
     SplitStep& GetStep();
@@ -112,6 +117,10 @@ class SplitFedDeviceApp : public Application
   private:
     void StartApplication() override;
     void StopApplication() override;
+    /// Draws a minibatch (with replacement) of local sequences.
+    torch::Tensor DrawBatch();
+    /// Stops the run if a loss is not finite; adds it to the round's mean.
+    void RecordLoss(double loss);
     /// Submits `flops` to the device's compute; runs done(bytes) when finished.
     void RunFor(double flops, const std::string& label, uint64_t bytes, BytesReady done);
 
@@ -126,6 +135,7 @@ class SplitFedDeviceApp : public Application
     torch::Tensor m_batchTargets;
     ShardCost m_frontCost;
     ShardCost m_tailCost;
+    ShardCost m_wholeCost; ///< without split
     int64_t m_stepsDone{0};
     double m_lossSum{0};
     bool m_replay{false};

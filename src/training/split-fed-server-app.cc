@@ -60,6 +60,13 @@ SplitFedServerApp::Setup(Ptr<SplitFedTransport> transport,
         }
     }
     m_global = CloneTensors(trainable);
+    if (!m_devices.front()->GetConfig().split)
+    {
+        // Federated learning without split: the server only keeps the global model.
+        serverCompute->AllocateMemory(4 * static_cast<uint64_t>(CountParameters(*globalModel)),
+                                      "global model");
+        return;
+    }
     uint64_t serverBytes = 0;
     for (const Ptr<SplitFedDeviceApp>& device : m_devices)
     {
@@ -147,10 +154,12 @@ SplitFedServerApp::StartRound()
         const int64_t steps = device->GetConfig().localSteps;
         const double modelBits = 8.0 * device->GetDeviceModelBytes();
         const double deviceTimeS = steps * device->GetStepComputeTime().GetSeconds();
-        const double serverTimeS = steps * m_serverCompute
-                                               ->GetComputeDuration(m_bodyCost[k].forwardFlops +
-                                                                    m_bodyCost[k].backwardFlops)
-                                               .GetSeconds();
+        const double serverTimeS =
+            m_bodyCost.empty() ? 0.0
+                               : steps * m_serverCompute
+                                             ->GetComputeDuration(m_bodyCost[k].forwardFlops +
+                                                                  m_bodyCost[k].backwardFlops)
+                                             .GetSeconds();
         DeviceRoundEstimate estimate;
         estimate.device = k;
         estimate.uplinkRateBps = m_transport->GetEstimatedRateBps(k, true);
@@ -249,6 +258,16 @@ void
 SplitFedServerApp::RunStep(uint32_t device)
 {
     const uint64_t round = m_round;
+    if (!m_devices[device]->GetConfig().split)
+    {
+        m_devices[device]->LocalStep([this, round, device](uint64_t) {
+            if (IsCurrent(round, device))
+            {
+                NextStepOrUpload(device);
+            }
+        });
+        return;
+    }
     m_devices[device]->ForwardFront([this, round, device](uint64_t activationBytes) {
         if (IsCurrent(round, device))
         {
@@ -297,19 +316,26 @@ SplitFedServerApp::DeviceFinish(uint32_t device)
 {
     const uint64_t round = m_round;
     Ptr<SplitFedDeviceApp> app = m_devices[device];
-    app->BackwardFrontAndStep([this, round, device, app](uint64_t) {
+    app->BackwardFrontAndStep([this, round, device](uint64_t) {
         if (!IsCurrent(round, device))
         {
             return;
         }
-        if (app->HasNextStep())
-        {
-            RunStep(device);
-            return;
-        }
-        // The device uploads the trainable tensors of its shards for aggregation.
-        Send(device, true, app->GetDeviceModelBytes(), [this, device]() { DeviceDone(device); });
+        NextStepOrUpload(device);
     });
+}
+
+void
+SplitFedServerApp::NextStepOrUpload(uint32_t device)
+{
+    Ptr<SplitFedDeviceApp> app = m_devices[device];
+    if (app->HasNextStep())
+    {
+        RunStep(device);
+        return;
+    }
+    // The device uploads the trainable tensors it holds, for aggregation.
+    Send(device, true, app->GetDeviceModelBytes(), [this, device]() { DeviceDone(device); });
 }
 
 void

@@ -135,6 +135,8 @@ class SplitFedServerApp : public Application
     void DeviceTail(uint32_t device);
     void ServerBackward(uint32_t device);
     void DeviceFinish(uint32_t device);
+    /// After a local step: the next one, or the device's upload at the end of its round.
+    void NextStepOrUpload(uint32_t device);
     void DeviceDone(uint32_t device);
     void EndRound();
     /// FedAvg (or DP-FedAvg) of the uploads into the global tensors and model; the

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # split-fedft: the same seed and arguments give byte-identical KPI traces; another
-# --RngRun gives a different run; bad arguments, a model that does not fit the task and
-# shards that do not fit a device's memory exit non-zero with a message naming the
-# problem and leave no output file.
+# --RngRun gives a different run; the federated baseline runs, or reports why it cannot;
+# bad arguments, a model that does not fit the task and shards that do not fit a device's
+# memory exit non-zero with a message naming the problem and leave no output file.
 set -uo pipefail
 BUILD=$2
 TMP=$(mktemp -d)
@@ -35,6 +35,17 @@ expect_error() {
         failures=$((failures + 1))
     fi
 }
+# Baselines: federated learning without split runs; a model that does not fit a device's
+# memory is a skipped run with the reason, not an error.
+"$BUILD/split-fedft" "${small[@]}" --scheme=federated --training=full --outDir="$TMP/fedavg" \
+    >/dev/null 2>&1 || { echo "FAIL: --scheme=federated"; failures=$((failures + 1)); }
+[ -s "$TMP/fedavg/rounds.csv" ] || { echo "FAIL: no rounds.csv for --scheme=federated"; failures=$((failures + 1)); }
+if ! "$BUILD/split-fedft" "${small[@]}" --scheme=federated --batchSize=200000 --outDir="$TMP/skip" \
+    >/dev/null 2>&1 || ! grep -q "^skipped,\"device 0 cannot hold the model" "$TMP/skip/summary.csv"; then
+    echo "FAIL: a model that does not fit is not reported as skipped"
+    failures=$((failures + 1))
+fi
+expect_error "scheme=ring" --scheme=ring
 expect_error "policy=bogus" --policy=bogus
 expect_error "precision=fp8" --precision=fp8
 expect_error "splitPoint=2" --splitPoint=2
