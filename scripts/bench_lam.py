@@ -1,0 +1,328 @@
+#!/usr/bin/python3
+"""The LAM training step of tools/lam-benchmark.cc in Python PyTorch (docs/benchmarks.md).
+
+The model is written here from the C++ one (src/lam/gpt-model.cc,
+src/lam/transformer-block.cc, src/lam/lora-linear.cc): GPT-2 layout, pre-LayerNorm
+blocks, fused c_attn, causal attention as matmul + masked softmax, GELU (tanh), same
+parameter names, same initial weight law, same loss and Adam settings.
+
+  bench_lam.py verify <model.json> <file.pt>   check the model against `export`'s file
+  bench_lam.py time <model.json> <batch> <steps> <seconds per case>
+  bench_lam.py table <results.txt>             Markdown table of the benchmark lines
+
+`time` prints `step impl=python ...` lines in the format of the C++ program's.
+"""
+
+import ctypes
+import json
+import math
+import statistics
+import sys
+import time
+
+LEARNING_RATE = 1e-4  # as kLearningRate in tools/lam-benchmark.cc
+GEMM_SIZE = 2048
+LORA_RANK = 8  # LoraOptions defaults: rank 8, alpha 16, all four targets
+LORA_ALPHA = 16.0
+GPT2_INIT_STD = 0.02
+
+
+def load_torch():
+    """Imported on use, so that `table` runs without PyTorch."""
+    import torch
+
+    return torch
+
+
+class Config:
+    """The keys of models/*.json that the model needs (token-input models only)."""
+
+    def __init__(self, path):
+        with open(path, encoding="utf-8") as handle:
+            raw = json.load(handle)
+        if raw.get("input") != "tokens":
+            raise ValueError(f"{path}: input {raw.get('input')!r} must be 'tokens'")
+        self.name = raw["name"]
+        self.vocab_size = raw["vocab_size"]
+        self.output_size = raw.get("output_size", self.vocab_size)
+        self.context_length = raw["context_length"]
+        self.layers = raw["layers"]
+        self.width = raw["width"]
+        self.heads = raw["heads"]
+        self.mlp_width = raw["mlp_width"]
+        self.bias = raw.get("bias", True)
+        self.tie_embeddings = raw.get("tie_embeddings", False)
+        self.layer_norm_eps = raw.get("layer_norm_eps", 1e-5)
+
+
+def build_model(torch, config, lora):
+    """A GptModel twin; LoRA adapters on all four projections of every block when `lora`."""
+    nn = torch.nn
+    functional = torch.nn.functional
+    residual_std = GPT2_INIT_STD / math.sqrt(2.0 * config.layers)
+
+    class LoraLinear(nn.Module):
+        def __init__(self, in_features, out_features, std):
+            super().__init__()
+            self.weight = nn.Parameter(torch.empty(out_features, in_features).normal_(0.0, std))
+            self.bias = nn.Parameter(torch.zeros(out_features)) if config.bias else None
+            self.lora_a = None
+            self.lora_b = None
+            self.scaling = 0.0
+
+        def enable_lora(self):
+            self.weight.requires_grad_(False)
+            if self.bias is not None:
+                self.bias.requires_grad_(False)
+            out_features, in_features = self.weight.shape
+            bound = 1.0 / math.sqrt(in_features)
+            self.lora_a = nn.Parameter(torch.empty(LORA_RANK, in_features).uniform_(-bound, bound))
+            self.lora_b = nn.Parameter(torch.zeros(out_features, LORA_RANK))
+            self.scaling = LORA_ALPHA / LORA_RANK
+
+        def forward(self, x):
+            y = functional.linear(x, self.weight, self.bias)  # (..., out)
+            if self.lora_a is not None:
+                y = y + self.scaling * functional.linear(
+                    functional.linear(x, self.lora_a), self.lora_b
+                )
+            return y
+
+    class Attention(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c_attn = LoraLinear(config.width, 3 * config.width, GPT2_INIT_STD)
+            self.c_proj = LoraLinear(config.width, config.width, residual_std)
+
+        def forward(self, x):
+            batch, steps, width = x.shape
+            head_width = width // config.heads
+            q, k, v = [
+                t.view(batch, steps, config.heads, head_width).transpose(1, 2)  # (B, H, T, D)
+                for t in self.c_attn(x).split(width, 2)
+            ]
+            scores = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(head_width)  # (B, H, T, T)
+            future = torch.ones(steps, steps, dtype=torch.bool).triu(1)
+            scores = scores.masked_fill(future, -math.inf)
+            y = torch.matmul(torch.softmax(scores, -1), v)  # (B, H, T, D)
+            return self.c_proj(y.transpose(1, 2).contiguous().view(batch, steps, width))
+
+    class Mlp(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c_fc = LoraLinear(config.width, config.mlp_width, GPT2_INIT_STD)
+            self.c_proj = LoraLinear(config.mlp_width, config.width, residual_std)
+
+        def forward(self, x):
+            return self.c_proj(functional.gelu(self.c_fc(x), approximate="tanh"))
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln_1 = nn.LayerNorm(config.width, eps=config.layer_norm_eps)
+            self.attn = Attention()
+            self.ln_2 = nn.LayerNorm(config.width, eps=config.layer_norm_eps)
+            self.mlp = Mlp()
+
+        def forward(self, x):
+            h = x + self.attn(self.ln_1(x))
+            return h + self.mlp(self.ln_2(h))
+
+    class Gpt(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte = nn.Embedding(config.vocab_size, config.width)
+            self.wpe = nn.Embedding(config.context_length, config.width)
+            self.h = nn.ModuleList([Block() for _ in range(config.layers)])
+            self.ln_f = nn.LayerNorm(config.width, eps=config.layer_norm_eps)
+            self.head = None
+            if not config.tie_embeddings:
+                self.head = nn.Linear(config.width, config.output_size, bias=config.bias)
+            with torch.no_grad():
+                self.wte.weight.normal_(0.0, GPT2_INIT_STD)
+                self.wpe.weight.normal_(0.0, GPT2_INIT_STD)
+                if self.head is not None:
+                    self.head.weight.normal_(0.0, GPT2_INIT_STD)
+                    if self.head.bias is not None:
+                        self.head.bias.zero_()
+
+        def forward(self, tokens):
+            x = self.wte(tokens) + self.wpe(torch.arange(tokens.shape[1]))  # (B, T, C)
+            for block in self.h:
+                x = block(x)
+            y = self.ln_f(x)
+            if self.head is None:
+                return functional.linear(y, self.wte.weight)  # (B, T, V)
+            return self.head(y)
+
+    torch.manual_seed(1)
+    model = Gpt()
+    if lora:
+        for parameter in model.parameters():
+            parameter.requires_grad_(False)
+        for block in model.h:
+            for linear in (block.attn.c_attn, block.attn.c_proj, block.mlp.c_fc, block.mlp.c_proj):
+                linear.enable_lora()
+    return model
+
+
+def set_threads(torch, threads):
+    """As SetThreads() in tools/lam-benchmark.cc: Debian's OpenBLAS keeps its own pthread
+    pool, which torch.set_num_threads() leaves at one thread per core. PyTorch loads it
+    privately (RTLD_LOCAL), so it is found by path among the process's mappings."""
+    torch.set_num_threads(threads)
+    with open("/proc/self/maps", encoding="utf-8") as maps:
+        paths = {line.split()[-1] for line in maps if "libopenblas" in line}
+    if not paths:
+        raise SystemExit("bench_lam: PyTorch does not run on OpenBLAS (see tools/blas-check.cc)")
+    for path in paths:
+        ctypes.CDLL(path).openblas_set_num_threads(threads)
+
+
+def make_optimizer(torch, model):
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    return torch.optim.Adam(trainable, lr=LEARNING_RATE)
+
+
+def train_step(torch, model, optimizer, tokens, target, phases=None):
+    """zero_grad, forward, next-token cross-entropy, backward, Adam; the loss before the
+    update. Appends the milliseconds of forward (and loss), backward and optimizer
+    (zero_grad and step) to the lists of `phases` when given."""
+    start = time.perf_counter()
+    optimizer.zero_grad()
+    forward_start = time.perf_counter()
+    logits = model(tokens)  # (B, T, V)
+    loss = torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), target.view(-1))
+    backward_start = time.perf_counter()
+    loss.backward()
+    step_start = time.perf_counter()
+    optimizer.step()
+    if phases is not None:
+        end = time.perf_counter()
+        phases["forward_ms"].append(1e3 * (backward_start - forward_start))
+        phases["backward_ms"].append(1e3 * (step_start - backward_start))
+        phases["adam_ms"].append(1e3 * (forward_start - start + end - step_start))
+    return loss.item()
+
+
+def count(model, trainable_only):
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+def verify(model_path, file_path):
+    """Loads the C++ weights, runs the same Adam steps, compares parameter counts and losses."""
+    torch = load_torch()
+    config = Config(model_path)
+    saved = torch.load(file_path)
+    weights = {k: v for k, v in saved.items() if not k.startswith("_")}
+    lora = any(".lora_a" in name for name in weights)
+    model = build_model(torch, config, lora)
+    model.load_state_dict(weights, strict=True)  # every name and shape must match
+    params, trainable = count(model, False), count(model, True)
+    if params != int(saved["_params"]) or trainable != int(saved["_trainable"]):
+        raise SystemExit(
+            f"verify {config.name}: parameters {params} (trainable {trainable}) differ from "
+            f"C++ {int(saved['_params'])} ({int(saved['_trainable'])})"
+        )
+    torch.set_num_threads(2)
+    optimizer = make_optimizer(torch, model)
+    cpp_losses = saved["_losses"].tolist()
+    losses = [
+        train_step(torch, model, optimizer, saved["_input"], saved["_target"]) for _ in cpp_losses
+    ]
+    worst = max(abs(a - b) / abs(b) for a, b in zip(losses, cpp_losses))
+    verdict = "ok" if worst < 1e-4 else "MISMATCH"
+    print(
+        f"verify model={config.name} mode={'lora' if lora else 'full'} params={params} "
+        f"trainable={trainable} tensors={len(weights)} steps={len(losses)} "
+        f"loss_cpp={','.join(f'{x:.6f}' for x in cpp_losses)} "
+        f"loss_python={','.join(f'{x:.6f}' for x in losses)} max_rel_diff={worst:.2e} {verdict}"
+    )
+    if verdict != "ok":
+        raise SystemExit(1)
+
+
+def time_steps(model_path, batch, steps, seconds):
+    torch = load_torch()
+    config = Config(model_path)
+    torch.manual_seed(2)
+    tokens = torch.randint(config.vocab_size, (batch, steps))
+    target = torch.randint(config.vocab_size, (batch, steps))
+    for lora in (False, True):
+        model = build_model(torch, config, lora)
+        for threads in (1, 2):
+            set_threads(torch, threads)
+            optimizer = make_optimizer(torch, model)
+            train_step(torch, model, optimizer, tokens, target)  # warm-up
+            ms = []
+            phases = {"forward_ms": [], "backward_ms": [], "adam_ms": []}
+            start = time.perf_counter()
+            while time.perf_counter() - start < seconds or len(ms) < 3:
+                step_start = time.perf_counter()
+                train_step(torch, model, optimizer, tokens, target, phases)
+                ms.append(1e3 * (time.perf_counter() - step_start))
+            split = " ".join(f"{k}={statistics.median(v):.4g}" for k, v in phases.items())
+            print(
+                f"step impl=python model={config.name} mode={'lora' if lora else 'full'} "
+                f"threads={threads} batch={batch} steps={steps} params={count(model, False)} "
+                f"trainable={count(model, True)} ms={statistics.median(ms):.4g} "
+                f"ms_min={min(ms):.4g} runs={len(ms)} {split}",
+                flush=True,
+            )
+
+
+def parse_lines(path):
+    """The key=value lines of a results file, by their first word."""
+    rows = {"step": [], "verify": []}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            words = line.split()
+            if words and words[0] in rows:
+                rows[words[0]].append(dict(w.split("=", 1) for w in words[1:] if "=" in w))
+    return rows
+
+
+def table(path):
+    rows = parse_lines(path)
+    python_ms = {
+        (r["model"], r["batch"], r["steps"], r["mode"], r["threads"]): float(r["ms"])
+        for r in rows["step"]
+        if r["impl"] == "python"
+    }
+    print(
+        "| preset | params (trainable) | batch x tokens | mode | threads | C++ ms/step "
+        "| GFLOP/s | GEMM GFLOP/s | % of GEMM | Python ms/step | C++ speed-up |"
+    )
+    print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows["step"]:
+        if r["impl"] != "cpp":
+            continue
+        ms = float(r["ms"])
+        gflops = float(r["flops"]) / ms / 1e6
+        gemm = float(r["gemm_gflops"])
+        python = python_ms.get((r["model"], r["batch"], r["steps"], r["mode"], r["threads"]))
+        trainable = "" if r["trainable"] == r["params"] else f" ({int(r['trainable']):,})"
+        print(
+            f"| {r['model']} | {int(r['params']):,}{trainable} | {r['batch']} x {r['steps']} "
+            f"| {r['mode']} | {r['threads']} | {ms:.4g} | {gflops:.3g} | {gemm:.3g} "
+            f"| {100 * gflops / gemm:.0f} % "
+            f"| {'-' if python is None else f'{python:.4g}'} "
+            f"| {'-' if python is None else f'{python / ms:.2f}x'} |"
+        )
+
+
+def main(argv):
+    if len(argv) == 4 and argv[1] == "verify":
+        verify(argv[2], argv[3])
+    elif len(argv) == 6 and argv[1] == "time":
+        time_steps(argv[2], int(argv[3]), int(argv[4]), float(argv[5]))
+    elif len(argv) == 3 and argv[1] == "table":
+        table(argv[2])
+    else:
+        sys.stderr.write(__doc__)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
