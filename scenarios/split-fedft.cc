@@ -61,7 +61,7 @@ struct SplitFedConfig
     uint32_t selectDevices{2};
     uint32_t localSteps{8};
     uint32_t batchSize{32};
-    double learningRate{2e-3};
+    double learningRate{5e-4};
     std::string precision{"fp32"};
     uint32_t trainDrops{12};
     uint32_t validationDrops{4};
