@@ -224,8 +224,9 @@ Run(int argc, char** argv)
     args.Add("rounds", "federated rounds", c.rounds);
     args.Add("model", "model preset in models/ (name) or path to a model JSON", c.model);
     args.Add("scheme",
-             "split (split federated learning) or federated (the whole model trains on each "
-             "device: FedAvg of the model with --training=full, federated LoRA with lora)",
+             "split (split federated learning), federated (the whole model trains on each "
+             "device: FedAvg of the model with --training=full, federated LoRA with lora) or "
+             "local (each device alone, nothing sent; NMSE averaged over the devices' models)",
              c.scheme);
     args.Add("training", "lora (frozen base, adapters + task layers) or full", c.training);
     args.Add("loraRank", "LoRA rank r", c.loraRank);
@@ -305,8 +306,17 @@ Run(int argc, char** argv)
                                      {"rr", "ns3::RoundRobinScheduler"}});
     const bool lora =
         ChooseArgument<bool>("training", c.training, {{"lora", true}, {"full", false}});
-    const bool split =
-        ChooseArgument<bool>("scheme", c.scheme, {{"split", true}, {"federated", false}});
+    const TrainingScheme scheme =
+        ChooseArgument<TrainingScheme>("scheme",
+                                       c.scheme,
+                                       {{"split", TrainingScheme::SPLIT},
+                                        {"federated", TrainingScheme::FEDERATED},
+                                        {"local", TrainingScheme::LOCAL}});
+    const bool split = scheme == TrainingScheme::SPLIT;
+    if (scheme == TrainingScheme::LOCAL && c.dp)
+    {
+        ThrowBadArgument("dp", "true", "local training shares nothing: no DP to apply");
+    }
     PayloadPrecision precision;
     TypeId policyType;
     LamConfig lam;
@@ -456,51 +466,32 @@ Run(int argc, char** argv)
         loraOptions = options;
     }
 
-    // A resumed run loads the global model (base and adapters) of its last checkpoint
-    // and replays the finished rounds' timeline without LibTorch work.
-    const std::string fingerprint = ArgumentsFingerprint(args);
-    CheckpointMetadata learningKpis;
-    uint64_t resumeRound = 0;
-    if (c.resume)
-    {
-        TrainingState state{{{"global", global.ptr()}}, {}};
-        try
-        {
-            RefuseOtherArguments(ReadCheckpointInfo(checkpointPath), fingerprint);
-            CheckpointInfo info =
-                LoadCheckpoint(checkpointPath, state, {{"arguments", fingerprint}});
-            resumeRound = info.round;
-            learningKpis = info.metadata;
-        }
-        catch (const std::exception& e)
-        {
-            ThrowBadArgument("resume", "true", e.what());
-        }
-        spdlog::info("split-fedft: resuming after round {} from {}",
-                     resumeRound - 1,
-                     checkpointPath);
-    }
-
     SplitFedTrainingConfig training;
     training.localSteps = c.localSteps;
     training.batchSize = c.batchSize;
     training.learningRate = c.learningRate;
     training.precision = precision;
     training.lora = loraOptions;
-    training.split = split;
+    training.scheme = scheme;
     std::vector<Ptr<SplitFedDeviceApp>> apps;
     for (uint32_t k = 0; k < c.devices; ++k)
     {
-        // Replicas share the frozen tensors of the global model; adapters are their own.
+        // Replicas share the frozen tensors of the global model and start from copies of
+        // its trainable ones (local training keeps them from then on).
         GptModel replica(lam);
         if (loraOptions)
         {
             FreezeBaseEnableLora(replica, *loraOptions);
         }
         auto source = global->named_parameters();
+        torch::NoGradGuard noGrad;
         for (auto& item : replica->named_parameters())
         {
-            if (!item.value().requires_grad())
+            if (item.value().requires_grad())
+            {
+                item.value().copy_(source[item.key()]);
+            }
+            else
             {
                 item.value().set_data(source[item.key()]);
             }
@@ -532,6 +523,45 @@ Run(int argc, char** argv)
         deployment.ueNodes.Get(k)->AddApplication(app);
         apps.push_back(app);
     }
+    auto checkpointState = [&]() {
+        TrainingState state{{{"global", global.ptr()}}, {}};
+        if (scheme == TrainingScheme::LOCAL)
+        {
+            for (const Ptr<SplitFedDeviceApp>& app : apps)
+            {
+                state.modules.emplace_back("device" + std::to_string(app->GetDeviceIndex()),
+                                           app->GetSplitModel().GetModel().ptr());
+            }
+        }
+        return state;
+    };
+    // A resumed run loads the global model (base and adapters; with local training every
+    // device's model too) of its last checkpoint and replays the finished rounds'
+    // timeline without LibTorch work. Replicas share the global model's frozen tensors,
+    // so loading the base into it loads theirs.
+    const std::string fingerprint = ArgumentsFingerprint(args);
+    CheckpointMetadata learningKpis;
+    uint64_t resumeRound = 0;
+    if (c.resume)
+    {
+        TrainingState state = checkpointState();
+        try
+        {
+            RefuseOtherArguments(ReadCheckpointInfo(checkpointPath), fingerprint);
+            CheckpointInfo info =
+                LoadCheckpoint(checkpointPath, state, {{"arguments", fingerprint}});
+            resumeRound = info.round;
+            learningKpis = info.metadata;
+        }
+        catch (const std::exception& e)
+        {
+            ThrowBadArgument("resume", "true", e.what());
+        }
+        spdlog::info("split-fedft: resuming after round {} from {}",
+                     resumeRound - 1,
+                     checkpointPath);
+    }
+
     ObjectFactory policyFactory;
     policyFactory.SetTypeId(policyType);
     if (c.policy == "random" || c.policy == "greedy")
@@ -618,7 +648,7 @@ Run(int argc, char** argv)
                  CountTrainableParameters(*global),
                  CountParameters(*global),
                  split ? "split after block " + std::to_string(c.splitPoint)
-                       : std::string("no split (the whole model on the devices)"),
+                       : "scheme " + c.scheme + " (the whole model on the devices)",
                  c.policy,
                  c.rounds);
     spdlog::info("validation NMSE: pretrained model {:.2f} dB; hold {:.2f}, AR(8) {:.2f}, Prony "
@@ -709,11 +739,7 @@ Run(int argc, char** argv)
             metadata["arguments"] = fingerprint;
             CheckpointOptions options;
             options.includeFrozen = true; // a resume needs no pretraining
-            SaveCheckpoint(checkpointPath,
-                           TrainingState{{{"global", global.ptr()}}, {}},
-                           kpi.round + 1,
-                           metadata,
-                           options);
+            SaveCheckpoint(checkpointPath, checkpointState(), kpi.round + 1, metadata, options);
         }
         spdlog::info("round {:3d}  t = {:8.3f} s  loss {:.4f}  val NMSE {:7.2f} dB  {}/{} devices",
                      kpi.round,

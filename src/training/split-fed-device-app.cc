@@ -45,7 +45,7 @@ SplitFedDeviceApp::Setup(uint32_t deviceIndex,
     m_batchDraw->SetStream(batchStream);
     const LamConfig& lam = model->GetConfig();
     const int64_t steps = m_data.inputs.size(1);
-    if (config.split)
+    if (config.scheme == TrainingScheme::SPLIT)
     {
         m_frontCost =
             ComputeShardCost(lam, config.lora, m_model->FrontSpan(), config.batchSize, steps);
@@ -83,7 +83,10 @@ SplitFedDeviceApp::BeginRound(const NamedTensors& globalTrainable)
     NamedTensors trainable = m_model->DeviceParameters(true);
     NamedTensors server = m_model->ServerParameters(true);
     trainable.insert(trainable.end(), server.begin(), server.end());
-    AssignTensors(trainable, globalTrainable);
+    if (m_config.scheme != TrainingScheme::LOCAL)
+    {
+        AssignTensors(trainable, globalTrainable);
+    }
     std::vector<torch::Tensor> parameters;
     for (const auto& [name, tensor] : trainable)
     {
@@ -227,8 +230,13 @@ SplitFedDeviceApp::GetTrainable() const
 uint64_t
 SplitFedDeviceApp::GetDeviceModelBytes() const
 {
-    const int64_t elements = m_config.split ? CountElements(m_model->DeviceParameters(true))
-                                            : CountElements(GetTrainable());
+    if (m_config.scheme == TrainingScheme::LOCAL)
+    {
+        return 0;
+    }
+    const int64_t elements = m_config.scheme == TrainingScheme::SPLIT
+                                 ? CountElements(m_model->DeviceParameters(true))
+                                 : CountElements(GetTrainable());
     return elements * BytesPerElement(m_config.precision);
 }
 
@@ -281,7 +289,7 @@ SplitFedDeviceApp::GetExchangeBytes() const
 uint64_t
 SplitFedDeviceApp::GetStepBytes(bool up) const
 {
-    if (!m_config.split)
+    if (m_config.scheme != TrainingScheme::SPLIT)
     {
         return 0;
     }

@@ -21,6 +21,17 @@ namespace ns3
 
 /**
  * \ingroup training
+ * Who trains what, and what crosses the air.
+ */
+enum class TrainingScheme
+{
+    SPLIT,     ///< split federated learning: shards on device and server, every exchange on air
+    FEDERATED, ///< the whole model on each device; model download and upload per round
+    LOCAL      ///< the whole model on each device, nothing sent, no aggregation (baseline)
+};
+
+/**
+ * \ingroup training
  * Hyper-parameters of local training, shared by every device of a run.
  */
 struct SplitFedTrainingConfig
@@ -30,9 +41,7 @@ struct SplitFedTrainingConfig
     double learningRate{1e-3}; ///< Adam, reset at the start of every round
     PayloadPrecision precision{PayloadPrecision::FP32};
     std::optional<LoraOptions> lora; ///< adapters the replicas carry; nullopt: full training
-    /// false: no split, the whole model trains on the device (federated learning, the
-    /// baseline); only model downloads and uploads cross the air
-    bool split{true};
+    TrainingScheme scheme{TrainingScheme::SPLIT};
 };
 
 /**
@@ -76,7 +85,8 @@ class SplitFedDeviceApp : public Application
      */
     void SetReplay(bool replay);
 
-    /// Loads the global trainable tensors and starts a fresh optimizer.
+    /// Loads the global trainable tensors (not in LOCAL training, where each device keeps
+    /// its own) and starts a fresh optimizer.
     void BeginRound(const NamedTensors& globalTrainable);
     /// Whether local steps remain in this round.
     bool HasNextStep() const;
@@ -94,7 +104,8 @@ class SplitFedDeviceApp : public Application
     SplitModel& GetSplitModel();
     /// Trainable tensors of the replica (device and server sides), detached copies.
     NamedTensors GetTrainable() const;
-    /// Bytes of the device-side trainable tensors at the payload precision.
+    /// Bytes of the trainable tensors the device downloads and uploads each round, at the
+    /// payload precision (0 in LOCAL training).
     uint64_t GetDeviceModelBytes() const;
     /// Mean loss of this round's completed steps.
     double GetRoundLoss() const;

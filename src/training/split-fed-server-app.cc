@@ -7,6 +7,7 @@
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace ns3
@@ -60,9 +61,9 @@ SplitFedServerApp::Setup(Ptr<SplitFedTransport> transport,
         }
     }
     m_global = CloneTensors(trainable);
-    if (!m_devices.front()->GetConfig().split)
+    if (m_devices.front()->GetConfig().scheme != TrainingScheme::SPLIT)
     {
-        // Federated learning without split: the server only keeps the global model.
+        // Without split the server only keeps the global model.
         serverCompute->AllocateMemory(4 * static_cast<uint64_t>(CountParameters(*globalModel)),
                                       "global model");
         return;
@@ -112,9 +113,21 @@ double
 SplitFedServerApp::Validate()
 {
     torch::NoGradGuard noGrad;
-    GptModel& model = *m_globalModel;
-    torch::Tensor output = model->forward(m_validation.inputs); // (N, T, 2K)
-    return NextStepNmseDb(PredictNextSnapshot(m_validation.inputs, output), m_validation);
+    auto nmseDb = [this](GptModel model) {
+        torch::Tensor output = model->forward(m_validation.inputs); // (N, T, 2K)
+        return NextStepNmseDb(PredictNextSnapshot(m_validation.inputs, output), m_validation);
+    };
+    if (m_devices.front()->GetConfig().scheme != TrainingScheme::LOCAL)
+    {
+        return nmseDb(*m_globalModel);
+    }
+    // Local training: each device's own model, mean NMSE in linear units.
+    double sum = 0;
+    for (const Ptr<SplitFedDeviceApp>& device : m_devices)
+    {
+        sum += std::pow(10.0, nmseDb(device->GetSplitModel().GetModel()) / 10.0);
+    }
+    return 10.0 * std::log10(sum / m_devices.size());
 }
 
 void
@@ -258,7 +271,7 @@ void
 SplitFedServerApp::RunStep(uint32_t device)
 {
     const uint64_t round = m_round;
-    if (!m_devices[device]->GetConfig().split)
+    if (m_devices[device]->GetConfig().scheme != TrainingScheme::SPLIT)
     {
         m_devices[device]->LocalStep([this, round, device](uint64_t) {
             if (IsCurrent(round, device))
@@ -344,7 +357,8 @@ SplitFedServerApp::DeviceDone(uint32_t device)
     Ptr<SplitFedDeviceApp> app = m_devices[device];
     m_kpi.devices[device].completed = true;
     m_kpi.devices[device].loss = app->GetRoundLoss();
-    m_uploads.push_back(m_round < m_replayRounds ? NamedTensors() : app->GetTrainable());
+    const bool keep = m_round >= m_replayRounds && app->GetConfig().scheme != TrainingScheme::LOCAL;
+    m_uploads.push_back(keep ? app->GetTrainable() : NamedTensors());
     m_uploadWeights.push_back(app->GetDataWeight());
     m_uploadLosses.push_back(app->GetRoundLoss());
     m_active.erase(device);
@@ -410,7 +424,9 @@ SplitFedServerApp::EndRound()
 void
 SplitFedServerApp::Aggregate()
 {
-    if (m_dp)
+    // Local training: every device keeps its own model; nothing is aggregated.
+    const bool local = m_devices.front()->GetConfig().scheme == TrainingScheme::LOCAL;
+    if (m_dp && !local)
     {
         // Even a round without uploads gets its noise: skipping the update would reveal
         // that nobody took part.
@@ -420,21 +436,24 @@ SplitFedServerApp::Aggregate()
         m_kpi.clippedFraction =
             m_uploads.empty() ? 0.0 : double(result.numClipped) / m_uploads.size();
     }
-    else if (!m_uploads.empty())
+    else if (!local && !m_uploads.empty())
     {
         m_global = FederatedAverage(m_uploads, m_uploadWeights);
     }
-    NamedTensors trainable;
-    for (const auto& item : (*m_globalModel)->named_parameters())
+    if (!local)
     {
-        if (item.value().requires_grad())
+        NamedTensors trainable;
+        for (const auto& item : (*m_globalModel)->named_parameters())
         {
-            trainable.emplace_back(item.key(), item.value());
+            if (item.value().requires_grad())
+            {
+                trainable.emplace_back(item.key(), item.value());
+            }
         }
+        AssignTensors(trainable, m_global);
     }
-    AssignTensors(trainable, m_global);
     double weightSum = 0;
-    for (std::size_t i = 0; i < m_uploads.size(); ++i)
+    for (std::size_t i = 0; i < m_uploadLosses.size(); ++i)
     {
         m_kpi.trainLoss += m_uploadWeights[i] * m_uploadLosses[i];
         weightSum += m_uploadWeights[i];
