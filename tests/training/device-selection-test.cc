@@ -43,6 +43,20 @@ MakeEstimate(uint32_t device, double ulBps, double dlBps, double computeS = 0)
     return e;
 }
 
+/// Six devices with these uplink rates (bit/s), 50 Mbit/s downlink, no compute.
+const std::vector<double> kSixUplinkRatesBps = {10e6, 90e6, 20e6, 70e6, 30e6, 100e6};
+
+std::vector<DeviceRoundEstimate>
+SixDevices()
+{
+    std::vector<DeviceRoundEstimate> estimates;
+    for (uint32_t d = 0; d < kSixUplinkRatesBps.size(); ++d)
+    {
+        estimates.push_back(MakeEstimate(d, kSixUplinkRatesBps[d], 50e6));
+    }
+    return estimates;
+}
+
 /// Full-band airtime written out: 4 Mbit up, 2 Mbit down.
 double
 Airtime(double ulBps, double dlBps)
@@ -225,12 +239,8 @@ class GreedyTestCase : public TestCase
   private:
     void DoRun() override
     {
-        const std::vector<double> ulBps = {10e6, 90e6, 20e6, 70e6, 30e6, 100e6};
-        std::vector<DeviceRoundEstimate> estimates;
-        for (uint32_t d = 0; d < ulBps.size(); ++d)
-        {
-            estimates.push_back(MakeEstimate(d, ulBps[d], 50e6));
-        }
+        const std::vector<double> ulBps = kSixUplinkRatesBps;
+        std::vector<DeviceRoundEstimate> estimates = SixDevices();
         const UintegerValue kValue(3);
         auto policy = CreatePolicy<DeviceSelectionPolicy>("greedy", {{"NumDevices", &kValue}});
         RoundPlan plan = policy->Plan(estimates);
@@ -263,12 +273,8 @@ class LyapunovLimitsTestCase : public TestCase
   private:
     void DoRun() override
     {
-        const std::vector<double> ulBps = {10e6, 90e6, 20e6, 70e6, 30e6, 100e6};
-        std::vector<DeviceRoundEstimate> estimates;
-        for (uint32_t d = 0; d < ulBps.size(); ++d)
-        {
-            estimates.push_back(MakeEstimate(d, ulBps[d], 50e6));
-        }
+        const std::vector<double> ulBps = kSixUplinkRatesBps;
+        std::vector<DeviceRoundEstimate> estimates = SixDevices();
         const std::map<uint32_t, double> spent = {{1, 3.0}, {3, 2.0}, {4, 4.0}, {5, 5.0}};
         const UintegerValue two(2);
         const DoubleValue zero(0.0);
