@@ -226,7 +226,8 @@ Run(int argc, char** argv)
     args.Add("scheme",
              "split (split federated learning), federated (the whole model trains on each "
              "device: FedAvg of the model with --training=full, federated LoRA with lora) or "
-             "local (each device alone, nothing sent; NMSE averaged over the devices' models)",
+             "local (each device alone, nothing sent; NMSE averaged over the devices' models) "
+             "or central (devices upload their data once, the server trains on it)",
              c.scheme);
     args.Add("training", "lora (frozen base, adapters + task layers) or full", c.training);
     args.Add("loraRank", "LoRA rank r", c.loraRank);
@@ -311,11 +312,21 @@ Run(int argc, char** argv)
                                        c.scheme,
                                        {{"split", TrainingScheme::SPLIT},
                                         {"federated", TrainingScheme::FEDERATED},
-                                        {"local", TrainingScheme::LOCAL}});
+                                        {"local", TrainingScheme::LOCAL},
+                                        {"central", TrainingScheme::CENTRAL}});
     const bool split = scheme == TrainingScheme::SPLIT;
-    if (scheme == TrainingScheme::LOCAL && c.dp)
+    if ((scheme == TrainingScheme::LOCAL || scheme == TrainingScheme::CENTRAL) && c.dp)
     {
-        ThrowBadArgument("dp", "true", "local training shares nothing: no DP to apply");
+        ThrowBadArgument("dp",
+                         "true",
+                         "DP-FedAvg protects aggregated updates; --scheme=" + c.scheme +
+                             " aggregates none");
+    }
+    if (scheme == TrainingScheme::CENTRAL && c.policy != "all")
+    {
+        ThrowBadArgument("policy",
+                         c.policy,
+                         "centralised training uses every device's data (--policy=all)");
     }
     PayloadPrecision precision;
     TypeId policyType;

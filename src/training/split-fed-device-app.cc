@@ -56,7 +56,7 @@ SplitFedDeviceApp::Setup(uint32_t deviceIndex,
                                     m_tailCost.TrainingMemoryBytes(),
                                 "device shards of " + lam.name);
     }
-    else
+    else if (config.scheme != TrainingScheme::CENTRAL) // central: the device holds data only
     {
         const ShardSpan whole{true, 0, lam.numLayers, true, false};
         m_wholeCost = ComputeShardCost(lam, config.lora, whole, config.batchSize, steps);
@@ -150,6 +150,26 @@ SplitFedDeviceApp::ForwardFront(BytesReady done)
     RunFor(m_frontCost.forwardFlops, "front forward", bytes, done);
 }
 
+std::pair<torch::Tensor, torch::Tensor>
+SplitFedDeviceApp::TakeCentralBatch()
+{
+    torch::Tensor index = DrawBatch();
+    ++m_stepsDone;
+    if (m_replay)
+    {
+        return {};
+    }
+    return {m_data.inputs.index_select(0, index), m_data.targets.index_select(0, index)};
+}
+
+uint64_t
+SplitFedDeviceApp::GetDataBytes() const
+{
+    // The noisy snapshots 0..T of every sequence (inputs and the last target step).
+    return static_cast<uint64_t>(m_data.inputs.size(0)) * (m_data.inputs.size(1) + 1) *
+           m_data.inputs.size(2) * BytesPerElement(m_config.precision);
+}
+
 void
 SplitFedDeviceApp::LocalStep(BytesReady done)
 {
@@ -230,7 +250,7 @@ SplitFedDeviceApp::GetTrainable() const
 uint64_t
 SplitFedDeviceApp::GetDeviceModelBytes() const
 {
-    if (m_config.scheme == TrainingScheme::LOCAL)
+    if (m_config.scheme == TrainingScheme::LOCAL || m_config.scheme == TrainingScheme::CENTRAL)
     {
         return 0;
     }

@@ -27,7 +27,8 @@ enum class TrainingScheme
 {
     SPLIT,     ///< split federated learning: shards on device and server, every exchange on air
     FEDERATED, ///< the whole model on each device; model download and upload per round
-    LOCAL      ///< the whole model on each device, nothing sent, no aggregation (baseline)
+    LOCAL,     ///< the whole model on each device, nothing sent, no aggregation (baseline)
+    CENTRAL    ///< devices upload their data once; the server trains the model on it (bound)
 };
 
 /**
@@ -98,6 +99,14 @@ class SplitFedDeviceApp : public Application
     void BackwardFrontAndStep(BytesReady done);
     /// Without split: one local step of the whole model on the device; done(0).
     void LocalStep(BytesReady done);
+    /// Centralised training: the next minibatch of this device's data (drawn as a local
+    /// step would, also in replay), for the server to train on; counts as a step.
+    std::pair<torch::Tensor, torch::Tensor> TakeCentralBatch();
+    /// Bytes of this device's training data at the payload precision (what centralised
+    /// training uploads once).
+    uint64_t GetDataBytes() const;
+    /// Stops the run if a loss is not finite; adds it to the round's mean.
+    void RecordLoss(double loss);
 
     /// The step in flight (the server runs its stages 2 and 4 on it).
     SplitStep& GetStep();
@@ -130,8 +139,6 @@ class SplitFedDeviceApp : public Application
     void StopApplication() override;
     /// Draws a minibatch (with replacement) of local sequences.
     torch::Tensor DrawBatch();
-    /// Stops the run if a loss is not finite; adds it to the round's mean.
-    void RecordLoss(double loss);
     /// Submits `flops` to the device's compute; runs done(bytes) when finished.
     void RunFor(double flops, const std::string& label, uint64_t bytes, BytesReady done);
 

@@ -61,7 +61,21 @@ SplitFedServerApp::Setup(Ptr<SplitFedTransport> transport,
         }
     }
     m_global = CloneTensors(trainable);
-    if (m_devices.front()->GetConfig().scheme != TrainingScheme::SPLIT)
+    const SplitFedTrainingConfig& config = m_devices.front()->GetConfig();
+    if (config.scheme == TrainingScheme::CENTRAL)
+    {
+        // The server trains the model on the devices' pooled data.
+        const LamConfig& lam = globalModel->GetConfig();
+        const ShardSpan whole{true, 0, lam.numLayers, true, false};
+        m_centralCost = ComputeShardCost(lam,
+                                         config.lora,
+                                         whole,
+                                         config.batchSize,
+                                         m_validation.inputs.size(1));
+        serverCompute->AllocateMemory(m_centralCost.TrainingMemoryBytes(), "central model");
+        return;
+    }
+    if (config.scheme != TrainingScheme::SPLIT)
     {
         // Without split the server only keeps the global model.
         serverCompute->AllocateMemory(4 * static_cast<uint64_t>(CountParameters(*globalModel)),
@@ -153,6 +167,21 @@ SplitFedServerApp::StartRound()
     {
         device->SetReplay(replay);
     }
+    const SplitFedTrainingConfig& config = m_devices.front()->GetConfig();
+    if (config.scheme == TrainingScheme::CENTRAL && !replay)
+    {
+        std::vector<torch::Tensor> trainable;
+        for (const torch::Tensor& parameter : (*m_globalModel)->parameters())
+        {
+            if (parameter.requires_grad())
+            {
+                trainable.push_back(parameter);
+            }
+        }
+        m_centralOptimizer =
+            std::make_unique<torch::optim::Adam>(trainable,
+                                                 torch::optim::AdamOptions(config.learningRate));
+    }
     m_kpi.start = Simulator::Now();
     m_active.clear();
     m_uploads.clear();
@@ -219,11 +248,19 @@ SplitFedServerApp::StartRound()
     }
     for (uint32_t device : std::set<uint32_t>(m_active)) // a copy: Send may end a device
     {
-        // The device downloads the global tensors of its shards.
-        Send(device, false, m_devices[device]->GetDeviceModelBytes(), [this, device]() {
+        Ptr<SplitFedDeviceApp> app = m_devices[device];
+        auto begin = [this, device]() {
             m_devices[device]->BeginRound(m_global);
             RunStep(device);
-        });
+        };
+        if (app->GetConfig().scheme == TrainingScheme::CENTRAL)
+        {
+            // Centralised training: the device's data goes up once, in the first round.
+            Send(device, true, m_round == 0 ? app->GetDataBytes() : 0, begin);
+            continue;
+        }
+        // The device downloads the global tensors of its shards.
+        Send(device, false, app->GetDeviceModelBytes(), begin);
     }
 }
 
@@ -271,6 +308,11 @@ void
 SplitFedServerApp::RunStep(uint32_t device)
 {
     const uint64_t round = m_round;
+    if (m_devices[device]->GetConfig().scheme == TrainingScheme::CENTRAL)
+    {
+        CentralStep(device);
+        return;
+    }
     if (m_devices[device]->GetConfig().scheme != TrainingScheme::SPLIT)
     {
         m_devices[device]->LocalStep([this, round, device](uint64_t) {
@@ -287,6 +329,26 @@ SplitFedServerApp::RunStep(uint32_t device)
             Send(device, true, activationBytes, [this, device]() { ServerForward(device); });
         }
     });
+}
+
+void
+SplitFedServerApp::CentralStep(uint32_t device)
+{
+    Ptr<SplitFedDeviceApp> app = m_devices[device];
+    auto [inputs, targets] = app->TakeCentralBatch();
+    if (m_round >= m_replayRounds)
+    {
+        GptModel& model = *m_globalModel;
+        m_centralOptimizer->zero_grad();
+        torch::Tensor loss = torch::mse_loss(model->forward(inputs), targets);
+        app->RecordLoss(loss.item<double>());
+        loss.backward();
+        m_centralOptimizer->step();
+    }
+    Compute(device,
+            m_centralCost.forwardFlops + m_centralCost.backwardFlops,
+            "central step",
+            [this, device]() { NextStepOrUpload(device); });
 }
 
 void
@@ -357,7 +419,9 @@ SplitFedServerApp::DeviceDone(uint32_t device)
     Ptr<SplitFedDeviceApp> app = m_devices[device];
     m_kpi.devices[device].completed = true;
     m_kpi.devices[device].loss = app->GetRoundLoss();
-    const bool keep = m_round >= m_replayRounds && app->GetConfig().scheme != TrainingScheme::LOCAL;
+    const TrainingScheme scheme = app->GetConfig().scheme;
+    const bool keep = m_round >= m_replayRounds && scheme != TrainingScheme::LOCAL &&
+                      scheme != TrainingScheme::CENTRAL;
     m_uploads.push_back(keep ? app->GetTrainable() : NamedTensors());
     m_uploadWeights.push_back(app->GetDataWeight());
     m_uploadLosses.push_back(app->GetRoundLoss());
@@ -424,8 +488,22 @@ SplitFedServerApp::EndRound()
 void
 SplitFedServerApp::Aggregate()
 {
+    const TrainingScheme scheme = m_devices.front()->GetConfig().scheme;
+    if (scheme == TrainingScheme::CENTRAL)
+    {
+        // The server trained the global model itself.
+        NamedTensors trainable;
+        for (const auto& item : (*m_globalModel)->named_parameters())
+        {
+            if (item.value().requires_grad())
+            {
+                trainable.emplace_back(item.key(), item.value());
+            }
+        }
+        m_global = CloneTensors(trainable);
+    }
     // Local training: every device keeps its own model; nothing is aggregated.
-    const bool local = m_devices.front()->GetConfig().scheme == TrainingScheme::LOCAL;
+    const bool local = scheme == TrainingScheme::LOCAL || scheme == TrainingScheme::CENTRAL;
     if (m_dp && !local)
     {
         // Even a round without uploads gets its noise: skipping the update would reveal
@@ -469,6 +547,7 @@ SplitFedServerApp::DoDispose()
     m_serverCompute = nullptr;
     m_policy = nullptr;
     m_dp = nullptr;
+    m_centralOptimizer.reset();
     m_globalModel.reset();
     Application::DoDispose();
 }

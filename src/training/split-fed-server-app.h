@@ -18,6 +18,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <vector>
@@ -131,6 +132,8 @@ class SplitFedServerApp : public Application
     void StartRound();
     // The stages of one local step of a device, in order (see SplitStep).
     void RunStep(uint32_t device);
+    /// Centralised training: one step of the global model on a batch of `device`'s data.
+    void CentralStep(uint32_t device);
     void ServerForward(uint32_t device);
     void DeviceTail(uint32_t device);
     void ServerBackward(uint32_t device);
@@ -177,6 +180,8 @@ class SplitFedServerApp : public Application
     uint64_t m_replayRounds{0};
     ReplayedKpis m_replayedKpis;
     Ptr<DpFederatedAveraging> m_dp;
+    ShardCost m_centralCost; ///< a step of the whole model (centralised training)
+    std::unique_ptr<torch::optim::Adam> m_centralOptimizer; ///< reset every round
     uint64_t m_dpSeed{0};
 };
 

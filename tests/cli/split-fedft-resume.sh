@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A split-fedft run killed (SIGKILL) after its first checkpoint and resumed with
 # --resume=true ends with KPI traces byte-identical to an uninterrupted run: split
-# learning with DP noise, and local training (every device's own model restored); a
-# resume with other arguments is refused, naming the argument.
+# learning with DP noise, local training (every device's own model restored) and
+# centralised training; a resume with other arguments is refused, naming the argument.
 set -uo pipefail
 BUILD=$2
 TMP=$(mktemp -d)
@@ -38,6 +38,7 @@ check_resume() {
 }
 check_resume split-dp --policy=lyapunov --dp=true --dpClip=0.5 --dpNoise=0.05
 check_resume local --scheme=local
+check_resume central --scheme=central
 msg=$("$BUILD/split-fedft" "${common[@]}" --scheme=local --localSteps=3 --outDir="$TMP/local-killed" \
     --resume=true 2>&1)
 if [ $? -eq 0 ] || ! grep -q '"localSteps": 4, this run has "localSteps": 3' <<<"$msg"; then

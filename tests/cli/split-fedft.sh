@@ -46,6 +46,8 @@ if ! "$BUILD/split-fedft" "${small[@]}" --scheme=federated --batchSize=200000 --
     failures=$((failures + 1))
 fi
 expect_error "scheme=ring" --scheme=ring
+expect_error "policy=random" --scheme=central --policy=random
+expect_error "dp=true" --scheme=local --dp=true
 expect_error "policy=bogus" --policy=bogus
 expect_error "precision=fp8" --precision=fp8
 expect_error "splitPoint=2" --splitPoint=2
