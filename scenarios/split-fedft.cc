@@ -153,7 +153,8 @@ ExactDecimal(double value)
 }
 
 /// The run's arguments (and versions, seed, run) without those that may differ between
-/// an interrupted run and its resumption.
+/// an interrupted run and its resumption: resume and checkpointEvery, and outDir (the
+/// checkpoint is read from it, so it is the same directory however it is spelt).
 std::string
 ArgumentsFingerprint(const ScenarioArguments& args)
 {
@@ -163,8 +164,10 @@ ArgumentsFingerprint(const ScenarioArguments& args)
     std::string fingerprint;
     for (std::string line; std::getline(json, line);)
     {
-        if (line.find("\"resume\"") == std::string::npos &&
-            line.find("\"checkpointEvery\"") == std::string::npos)
+        const bool free = line.find("\"resume\"") != std::string::npos ||
+                          line.find("\"checkpointEvery\"") != std::string::npos ||
+                          line.find("\"outDir\"") != std::string::npos;
+        if (!free)
         {
             fingerprint += line + "\n";
         }
