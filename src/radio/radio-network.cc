@@ -349,12 +349,16 @@ RadioNetwork::TopUpToBacklog(LinkDirection direction, uint32_t ue, std::vector<u
         return m_linkAdaptation->Decide(ReportedSinrDb(direction, ue, prbs), prbs.size()).tbsBits /
                8;
     };
-    for (uint32_t prb = 0; prb < owner.size() && tbsBytes() < link.unsentBytes; ++prb)
+    // The TBS only changes when a PRB is added: evaluate it once per added PRB, not per
+    // PRB visited (it costs a logarithm per PRB of the grant).
+    uint64_t grantBytes = tbsBytes();
+    for (uint32_t prb = 0; prb < owner.size() && grantBytes < link.unsentBytes; ++prb)
     {
         if (owner[prb] == RadioScheduler::kUnallocated)
         {
             owner[prb] = ue;
             prbs.push_back(prb);
+            grantBytes = tbsBytes();
         }
     }
 }
