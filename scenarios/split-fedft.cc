@@ -14,6 +14,7 @@
 #include "channel/csi-ar-predictor.h"
 #include "channel/csi-prony-predictor.h"
 #include "compute/compute-helper.h"
+#include "edge-lam-version.h"
 #include "helper/kpi-csv-writer.h"
 #include "helper/radio-energy-accounting.h"
 #include "helper/radio-helper.h"
@@ -34,6 +35,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <spdlog/spdlog.h>
 #include <sstream>
@@ -69,6 +71,7 @@ struct SplitFedConfig
     double ueSpeedKmh{30};
     uint32_t pretrainSteps{1000};
     double pretrainSnrDb{40};
+    std::string baseModel;
     double roundDeadlineS{0};
     std::string deviceProfile{"phone"};
     double frequencyHz{3.5e9};
@@ -206,6 +209,61 @@ RefuseOtherArguments(const CheckpointInfo& checkpoint, const std::string& finger
     }
 }
 
+/// What the pretrained base depends on; a --baseModel file must have been written with
+/// the same values.
+CheckpointMetadata
+BaseModelMetadata(const SplitFedConfig& c, const LamConfig& lam)
+{
+    std::ostringstream model;
+    model << lam.name << ": " << lam.numLayers << " blocks, width " << lam.width << ", "
+          << lam.numHeads << " heads, MLP " << lam.mlpWidth << ", " << lam.inputFeatures
+          << " features, context " << lam.contextLength;
+    return {{"model", model.str()},
+            {"pretrain_steps", int64_t(c.pretrainSteps)},
+            {"pretrain_snr_db", ExactDecimal(c.pretrainSnrDb)},
+            {"train_drops", int64_t(c.trainDrops)},
+            {"ue_speed_kmh", ExactDecimal(c.ueSpeedKmh)},
+            {"rng_seed", int64_t(RngSeedManager::GetSeed())},
+            {"rng_run", int64_t(RngSeedManager::GetRun())},
+            {"version", std::string(EDGE_LAM_VERSION " / LibTorch " EDGE_LAM_TORCH_VERSION)}};
+}
+
+/// Pretrains the base model, or loads it from c.baseModel when that file exists (and
+/// saves it there after pretraining when it does not). Returns the last pretraining loss.
+double
+PretrainOrLoadBase(GptModel& model,
+                   const CsiPredictionData& corpus,
+                   const SplitFedConfig& c,
+                   const LamConfig& lam)
+{
+    const TrainingState state{{{"base", model.ptr()}}, {}};
+    CheckpointMetadata metadata = BaseModelMetadata(c, lam);
+    if (!c.baseModel.empty() && std::ifstream(c.baseModel).good())
+    {
+        try
+        {
+            CheckpointInfo info = LoadCheckpoint(c.baseModel, state, metadata);
+            spdlog::info("split-fedft: base model {} loaded from {}", lam.name, c.baseModel);
+            return std::stod(std::get<std::string>(info.metadata.at("pretrain_loss")));
+        }
+        catch (const std::exception& e)
+        {
+            ThrowBadArgument("baseModel", c.baseModel, e.what());
+        }
+    }
+    spdlog::info("split-fedft: pretraining {} ({} parameters) for {} steps on generic CSI",
+                 lam.name,
+                 CountParameters(*model),
+                 c.pretrainSteps);
+    const double loss = Pretrain(model, corpus, c.pretrainSteps, 64);
+    if (!c.baseModel.empty())
+    {
+        metadata["pretrain_loss"] = ExactDecimal(loss);
+        SaveCheckpoint(c.baseModel, state, 0, metadata);
+    }
+    return loss;
+}
+
 Vector
 PositionOf(Ptr<Node> node)
 {
@@ -259,6 +317,11 @@ Run(int argc, char** argv)
     args.Add("pretrainSnrDb",
              "estimation SNR of the generic pretraining CSI (dB)",
              c.pretrainSnrDb);
+    args.Add("baseModel",
+             "file of the pretrained base model: loaded if it exists (written by a run with "
+             "the same model, pretraining arguments, seed and run), else pretrained and saved "
+             "there; sweeps then pretrain once",
+             c.baseModel);
     args.Add("roundDeadline",
              "round deadline (s); 0: wait for every selected device",
              c.roundDeadlineS);
@@ -454,12 +517,11 @@ Run(int argc, char** argv)
     double pretrainLoss = 0;
     if (!c.resume)
     {
-        spdlog::info("split-fedft: pretraining {} ({} parameters) for {} steps on generic CSI",
-                     lam.name,
-                     CountParameters(*global),
-                     c.pretrainSteps);
-        pretrainLoss = Pretrain(global, corpus, c.pretrainSteps, 64);
+        pretrainLoss = PretrainOrLoadBase(global, corpus, c, lam);
     }
+    // The federated phase's LibTorch randomness (adapter initialisation) does not depend
+    // on whether the base was pretrained now or loaded from --baseModel.
+    torch::manual_seed(seed + 1);
     std::optional<LoraOptions> loraOptions;
     if (lora)
     {

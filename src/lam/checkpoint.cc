@@ -472,7 +472,7 @@ LoadCheckpoint(const std::string& path,
             throw std::invalid_argument(where + " was written with " + key + " = " +
                                         ToString(stored->second) + ", this run has " + key + " = " +
                                         ToString(value) +
-                                        ": resume with the same arguments or start a new run");
+                                        ": it only loads into a run with the same " + key);
         }
     }
 

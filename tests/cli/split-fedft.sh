@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # split-fedft: the same seed and arguments give byte-identical KPI traces; another
-# --RngRun gives a different run; the federated baseline runs, or reports why it cannot;
+# --RngRun gives a different run; a pretrained base saved with --baseModel and loaded
+# gives the same trace; the federated baseline runs, or reports why it cannot;
 # bad arguments, a model that does not fit the task and shards that do not fit a device's
 # memory exit non-zero with a message naming the problem and leave no output file.
 set -uo pipefail
@@ -45,6 +46,18 @@ if ! "$BUILD/split-fedft" "${small[@]}" --scheme=federated --batchSize=200000 --
     echo "FAIL: a model that does not fit is not reported as skipped"
     failures=$((failures + 1))
 fi
+# --baseModel: the first run pretrains and saves the base, the second loads it; both give
+# the trace of a run without the file. A base pretrained with other arguments is refused.
+"$BUILD/split-fedft" "${small[@]}" --baseModel="$TMP/base.ckpt" --outDir="$TMP/base1" >/dev/null 2>&1 ||
+    { echo "FAIL: --baseModel (pretrain and save)"; failures=$((failures + 1)); }
+log=$("$BUILD/split-fedft" "${small[@]}" --baseModel="$TMP/base.ckpt" --outDir="$TMP/base2" 2>&1)
+grep -q "base model csi-predictor-tiny loaded from" <<<"$log" ||
+    { echo "FAIL: --baseModel not loaded: $log"; failures=$((failures + 1)); }
+for run in base1 base2; do
+    cmp -s "$TMP/a/devices.csv" "$TMP/$run/devices.csv" ||
+        { echo "FAIL: --baseModel run $run differs from a run without it"; failures=$((failures + 1)); }
+done
+expect_error "pretrain_steps = 5, this run has pretrain_steps = 6" --pretrainSteps=6 --baseModel="$TMP/base.ckpt"
 expect_error "scheme=ring" --scheme=ring
 expect_error "policy=random" --scheme=central --policy=random
 expect_error "dp=true" --scheme=local --dp=true
