@@ -291,25 +291,39 @@ RadioChannel::FadingGain(uint32_t cell,
     const Vector sSpeed = a->GetVelocity();
     const Vector uSpeed = b->GetVelocity();
     auto dot = [](const Vector& x, const Vector& y) { return x.x * y.x + x.y * y.y + x.z * y.z; };
-    std::vector<std::complex<double>> phasor(cache.clusters.size()); // at the current PRB
-    for (std::size_t c = 0; c < cache.clusters.size(); ++c)
+    // Each cluster's phasor at the current PRB, real and imaginary parts apart: the loop
+    // below is the hot spot of a radio run, and std::complex's product checks for NaN.
+    const std::size_t numClusters = cache.clusters.size();
+    std::vector<double> re(numClusters);
+    std::vector<double> im(numClusters);
+    std::vector<double> stepRe(numClusters);
+    std::vector<double> stepIm(numClusters);
+    for (std::size_t c = 0; c < numClusters; ++c)
     {
         const ClusterTerm& term = cache.clusters[c];
         const double dopplerPhase =
             dopplerFactor *
             (dot(term.rxDirection, uSpeed) + dot(term.txDirection, sSpeed) + term.scattererTerm);
-        phasor[c] = term.atFirstPrb * std::polar(1.0, dopplerPhase);
+        const std::complex<double> phasor = term.atFirstPrb * std::polar(1.0, dopplerPhase);
+        re[c] = phasor.real();
+        im[c] = phasor.imag();
+        stepRe[c] = term.prbStep.real();
+        stepIm[c] = term.prbStep.imag();
     }
     std::vector<double> gain(m_numPrbs);
     for (uint32_t k = 0; k < m_numPrbs; ++k)
     {
-        std::complex<double> sum = 0;
-        for (std::size_t c = 0; c < phasor.size(); ++c)
+        double sumRe = 0;
+        double sumIm = 0;
+        for (std::size_t c = 0; c < numClusters; ++c)
         {
-            sum += phasor[c];
-            phasor[c] *= cache.clusters[c].prbStep;
+            sumRe += re[c];
+            sumIm += im[c];
+            const double nextRe = re[c] * stepRe[c] - im[c] * stepIm[c];
+            im[c] = re[c] * stepIm[c] + im[c] * stepRe[c];
+            re[c] = nextRe;
         }
-        gain[k] = std::norm(sum);
+        gain[k] = sumRe * sumRe + sumIm * sumIm;
     }
     return gain;
 }
