@@ -7,6 +7,8 @@ blocks, fused c_attn, causal attention as matmul + masked softmax, GELU (tanh), 
 parameter names, same initial weight law, same loss and Adam settings.
 
   bench_lam.py verify <model.json> <file.pt>   check the model against `export`'s file
+  bench_lam.py export <model.json> <full|lora> <batch> <steps> <out.pt> <out.jit>
+      the other direction: weights written by Python for the C++ `import`
   bench_lam.py time <model.json> <batch> <steps> <seconds per case>
   bench_lam.py table <results.txt>             Markdown table of the benchmark lines
 
@@ -19,6 +21,7 @@ import math
 import statistics
 import sys
 import time
+import warnings
 
 LEARNING_RATE = 1e-4  # as kLearningRate in tools/lam-benchmark.cc
 GEMM_SIZE = 2048
@@ -242,6 +245,37 @@ def verify(model_path, file_path):
         raise SystemExit(1)
 
 
+def export(model_path, mode, batch, steps, out_path, jit_path):
+    """Writes a model initialised by Python: its state dict as `dict(model.state_dict())`
+    with keys "model.<name>" next to "_input", "_target", the initial model's output
+    "_logits" and the losses of 3 Adam steps "_losses", and the same initial model traced
+    to TorchScript. LoRA B matrices are drawn non-zero so that their import matters."""
+    torch = load_torch()
+    config = Config(model_path)
+    torch.manual_seed(11)
+    model = build_model(torch, config, mode == "lora")
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            if ".lora_b" in name:
+                parameter.normal_(0, GPT2_INIT_STD)
+    tokens = torch.randint(config.vocab_size, (batch, steps))
+    target = torch.randint(config.vocab_size, (batch, steps))
+    weights = {f"model.{k}": v.detach().clone() for k, v in model.state_dict().items()}
+    with torch.no_grad():
+        logits = model(tokens)
+    with warnings.catch_warnings():  # the traced 1/sqrt(head width) is a constant indeed
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        torch.jit.save(torch.jit.trace(model, tokens), jit_path)
+    torch.set_num_threads(2)
+    optimizer = make_optimizer(torch, model)
+    losses = [train_step(torch, model, optimizer, tokens, target) for _ in range(3)]
+    torch.save(
+        {**weights, "_input": tokens, "_target": target, "_logits": logits,
+         "_losses": torch.tensor(losses, dtype=torch.float64)},
+        out_path,
+    )
+
+
 def time_steps(model_path, batch, steps, seconds):
     torch = load_torch()
     config = Config(model_path)
@@ -314,6 +348,8 @@ def table(path):
 def main(argv):
     if len(argv) == 4 and argv[1] == "verify":
         verify(argv[2], argv[3])
+    elif len(argv) == 8 and argv[1] == "export":
+        export(argv[2], argv[3], int(argv[4]), int(argv[5]), argv[6], argv[7])
     elif len(argv) == 6 and argv[1] == "time":
         time_steps(argv[2], int(argv[3]), int(argv[4]), float(argv[5]))
     elif len(argv) == 3 and argv[1] == "table":

@@ -9,6 +9,7 @@ PACKAGES=(
     libtorch-dev libopenblas0-pthread
     libeigen3-dev libspdlog-dev
     python3 python3-numpy python3-matplotlib
+    python3-torch # the PyTorch cross-check test and the Python side of bench-lam.sh
 )
 
 missing=()

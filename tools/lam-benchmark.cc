@@ -8,6 +8,7 @@
 // Usage:
 //   edge-lam-lam-benchmark time <model.json> <batch> <steps> <seconds per case>
 //   edge-lam-lam-benchmark export <model.json> <full|lora> <batch> <steps> <out.pt>
+//   edge-lam-lam-benchmark import <model.json> <full|lora> <file.pt> <file.jit>
 //
 // `time` prints one line per measurement, key=value pairs:
 //   step impl=cpp model=<name> mode=<full|lora> threads=<n> batch=<b> steps=<t>
@@ -18,6 +19,11 @@
 // `export` writes a str -> Tensor dict (Python's torch.load reads it): the model's
 // parameters under their names, the input "_input" (B, T), targets "_target" (B, T),
 // the losses of kVerifySteps Adam steps "_losses", "_params" and "_trainable".
+// `import` is the other direction: it reads what `bench_lam.py export` wrote with Python
+// PyTorch (the weights as "model.<name>" with the same extras, and the model traced to
+// TorchScript), imports both with ImportStateDict, requires the two imports to be equal,
+// the outputs to match Python's (1e-5 of their largest magnitude) and the C++ losses of
+// the same Adam steps to match Python's (relative 1e-4), and exits non-zero otherwise.
 
 #include <torch/torch.h>
 // LibTorch first: ns-3 headers may define macros (I) that break its parsing.
@@ -25,6 +31,7 @@
 #include "lam/gpt-model.h"
 #include "lam/lam-config.h"
 #include "lam/shard-cost.h"
+#include "lam/state-dict-import.h"
 
 #include <algorithm>
 #include <chrono>
@@ -32,6 +39,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -290,6 +298,77 @@ Export(const LamConfig& config, bool lora, int64_t batch, int64_t steps, const s
     }
 }
 
+/// The tensor stored under `key` in a file read by ReadStateDictFile().
+torch::Tensor
+Extra(const NamedTensorList& file, const std::string& key)
+{
+    for (const auto& [name, tensor] : file)
+    {
+        if (name == key)
+        {
+            return tensor;
+        }
+    }
+    throw std::invalid_argument("the file has no \"" + key + "\" entry");
+}
+
+/// Imports Python's weights (state dict and TorchScript), trains kVerifySteps steps and
+/// compares the losses with Python's; false on a mismatch.
+bool
+Import(const LamConfig& config,
+       bool lora,
+       const std::string& stateDictPath,
+       const std::string& torchScriptPath)
+{
+    const NamedTensorList file = ReadStateDictFile(stateDictPath);
+    StateDictImportOptions options;
+    options.stripPrefix = "model.";
+    GptModel model = BuildModel(config, lora); // its seeded weights are all overwritten
+    const StateDictImportReport report = ImportStateDict(*model, file, options);
+    GptModel scripted = BuildModel(config, lora);
+    ImportStateDict(*scripted, ReadTorchScriptTensors(torchScriptPath));
+    double scriptedDiff = 0;
+    const auto scriptedParameters = scripted->named_parameters();
+    for (const auto& item : model->named_parameters())
+    {
+        scriptedDiff =
+            std::max(scriptedDiff,
+                     (item.value() - scriptedParameters[item.key()]).abs().max().item<double>());
+    }
+
+    // The outputs, not only the losses: a loss at random initialisation (~ln V) hides
+    // differences such as exact vs tanh GELU (2e-7 relative), the outputs do not.
+    const torch::Tensor pythonLogits = Extra(file, "_logits");
+    double logitsDiff = 0;
+    {
+        torch::NoGradGuard noGrad;
+        logitsDiff = ((model->forward(Extra(file, "_input")) - pythonLogits).abs().max() /
+                      pythonLogits.abs().max())
+                         .item<double>();
+    }
+    torch::optim::Adam optimizer(TrainableParameters(model),
+                                 torch::optim::AdamOptions(kLearningRate));
+    const torch::Tensor pythonLosses = Extra(file, "_losses");
+    double worst = 0;
+    std::ostringstream cpp;
+    for (int64_t i = 0; i < pythonLosses.numel(); ++i)
+    {
+        const double loss =
+            TrainStep(model, optimizer, Extra(file, "_input"), Extra(file, "_target"));
+        const double python = pythonLosses[i].item<double>();
+        worst = std::max(worst, std::abs(loss - python) / std::abs(python));
+        cpp << (i > 0 ? "," : "") << loss;
+    }
+    // float32 results of the same kernels in another order: ~1e-7 relative.
+    const bool ok = logitsDiff < 1e-5 && worst < 1e-4 && scriptedDiff == 0;
+    std::cout << "import model=" << config.name << " mode=" << (lora ? "lora" : "full")
+              << " tensors=" << report.loaded.size() << " logits_max_rel_diff=" << logitsDiff
+              << " loss_cpp=" << cpp.str() << " max_rel_diff=" << worst
+              << " torchscript_max_abs_diff=" << scriptedDiff << " " << (ok ? "ok" : "MISMATCH")
+              << "\n";
+    return ok;
+}
+
 } // namespace
 
 int
@@ -315,10 +394,16 @@ main(int argc, char** argv)
                    argv[6]);
             return 0;
         }
+        if (command == "import" && argc == 6)
+        {
+            return Import(LoadLamConfig(argv[2]), ParseMode(argv[3]), argv[4], argv[5]) ? 0 : 1;
+        }
         std::cerr << "usage: " << argv[0]
                   << " time <model.json> <batch> <steps> <seconds per case>\n"
                   << "       " << argv[0]
-                  << " export <model.json> <full|lora> <batch> <steps> <out.pt>\n";
+                  << " export <model.json> <full|lora> <batch> <steps> <out.pt>\n"
+                  << "       " << argv[0]
+                  << " import <model.json> <full|lora> <file.pt> <file.jit>\n";
     }
     catch (const std::exception& error)
     {
