@@ -25,8 +25,8 @@ Reads columns by name and skips a figure whose columns are missing:
                                                      [cell direction]
   latency_cdf.png         transfer latency CDF       transfers.csv: latency_s [direction]
   training.png            loss and validation NMSE   rounds.csv: end_s train_loss val_nmse_db
-                          vs simulated time          [summary.csv: hold_nmse_db ar8_nmse_db
-                                                     prony_nmse_db]
+                          vs simulated time          [summary.csv: pretrained_nmse_db
+                                                     hold_nmse_db ar8_nmse_db prony_nmse_db]
 Throughput is delivered bytes over the traced time span (first to last slot plus one
 slot). Non-finite values (nan, inf) are left out of CDFs and counted in the legend.
 
@@ -209,7 +209,12 @@ def figure_training(rounds, summary, out_dir):
     loss_ax.set_yscale("log")
     loss_ax.grid(True, alpha=0.3)
     loss_ax.set_title("Split federated fine-tuning")
-    nmse_ax.plot(rounds["end_s"], rounds["val_nmse_db"], marker=".", label="fine-tuned model")
+    times, nmse = list(rounds["end_s"]), list(rounds["val_nmse_db"])
+    if summary is not None and summary.get("pretrained_nmse_db") is not None \
+            and summary["pretrained_nmse_db"].size:
+        # The curve starts from the pretrained base at the start of fine-tuning.
+        times, nmse = [0.0] + times, [summary["pretrained_nmse_db"][0]] + nmse
+    nmse_ax.plot(times, nmse, marker=".", label="pretrained base, then fine-tuned")
     references = [("hold_nmse_db", "hold (no prediction)", ":"),
                   ("ar8_nmse_db", "least-squares AR(8)", "--"),
                   ("prony_nmse_db", "Prony", "-.")]
@@ -257,7 +262,8 @@ def main(argv=None):
         rounds = read_columns(os.path.join(args.outdir, "rounds.csv"),
                               ["end_s", "train_loss", "val_nmse_db"])
         summary = read_columns(os.path.join(args.outdir, "summary.csv"),
-                               ["hold_nmse_db", "ar8_nmse_db", "prony_nmse_db"])
+                               ["pretrained_nmse_db", "hold_nmse_db", "ar8_nmse_db",
+                                "prony_nmse_db"])
         os.makedirs(png_dir, exist_ok=True)
     except TraceError as e:
         print(f"plot_kpis: error: {e}", file=sys.stderr)
