@@ -39,6 +39,7 @@ struct RadioCellConfig
     bool shadowing{true};
     bool fading{true};
     std::string scheduler{"pf"};
+    std::string radio{"slot"};
     std::string linkAdaptation{"mcs"};
     bool harq{true};
     std::string traffic{"full-buffer"};
@@ -130,6 +131,10 @@ Run(int argc, char** argv)
              "mcs (TS 38.214 MCS/CQI tables + BLER) or shannon (gap)",
              c.linkAdaptation);
     args.Add("harq", "HARQ retransmissions with chase combining", c.harq);
+    args.Add("radio",
+             "radio engine: slot (every slot: per-block errors, HARQ, fading per slot) or flow "
+             "(one step per CSI period at the expected goodput; see docs/radio-model.md)",
+             c.radio);
     args.Add("traffic", "full-buffer or transfers (Poisson arrivals of transferBytes)", c.traffic);
     args.Add("direction", "traffic direction: dl, ul or both", c.direction);
     args.Add("transferBytes", "bytes per transfer (traffic=transfers)", c.transferBytes);
@@ -231,6 +236,14 @@ Run(int argc, char** argv)
     radio.SetLayoutAttribute("NumSites", UintegerValue(c.sites));
     radio.SetLayoutAttribute("SectorsPerSite", UintegerValue(c.sectors));
     radio.SetChannelAttribute("FastFading", BooleanValue(c.fading));
+    try
+    {
+        radio.SetEngine(c.radio);
+    }
+    catch (const std::invalid_argument& e)
+    {
+        ThrowBadArgument("radio", c.radio, e.what());
+    }
     radio.SetNetworkAttribute("Scheduler", StringValue(schedulerType));
     radio.SetNetworkAttribute("Harq", BooleanValue(c.harq));
     radio.SetLinkAdaptationAttribute("Mode", StringValue(laMode));

@@ -60,6 +60,7 @@ struct SplitFedConfig
     uint32_t splitPoint{1};
     std::string policy{"all"};
     std::string radioScheduler{"share"};
+    std::string radio{"slot"};
     uint32_t selectDevices{2};
     uint32_t localSteps{8};
     uint32_t batchSize{32};
@@ -300,6 +301,10 @@ Run(int argc, char** argv)
     args.Add("radioScheduler",
              "PRB scheduler: share (the server's bandwidth plan), pf, rr",
              c.radioScheduler);
+    args.Add("radio",
+             "radio engine: slot (every slot: per-block errors, HARQ, fading per slot) or flow "
+             "(one step per CSI period at the expected goodput; see docs/radio-model.md)",
+             c.radio);
     args.Add("selectDevices", "devices per round for random and greedy", c.selectDevices);
     args.Add("localSteps", "split-learning steps per device per round", c.localSteps);
     args.Add("batchSize", "sequences per local step", c.batchSize);
@@ -443,6 +448,15 @@ Run(int argc, char** argv)
                          "must be below the model's " + std::to_string(lam.numLayers) +
                              " blocks (the server keeps at least one)");
     }
+    RadioHelper radio;
+    try
+    {
+        radio.SetEngine(c.radio);
+    }
+    catch (const std::invalid_argument& e)
+    {
+        ThrowBadArgument("radio", c.radio, e.what());
+    }
     try
     {
         DeviceProfile::Get(c.deviceProfile);
@@ -454,7 +468,6 @@ Run(int argc, char** argv)
     }
 
     // Radio and compute.
-    RadioHelper radio;
     radio.SetCarrier(c.frequencyHz, c.bandwidthHz, 1);
     radio.SetLayoutAttribute("Scenario", StringValue("UMa"));
     radio.SetLayoutAttribute("NumSites", UintegerValue(1));

@@ -30,7 +30,8 @@ RadioEnergyAccounting::OnSlotKpi(const SlotKpi& kpi)
 {
     if (kpi.direction == LinkDirection::Uplink)
     {
-        m_ueDevices[kpi.ue]->AddRadioEnergy(m_network->GetUeTxPowerW(kpi.ue), m_airtimePerBlock);
+        m_ueDevices[kpi.ue]->AddRadioEnergy(m_network->GetUeTxPowerW(kpi.ue),
+                                            m_airtimePerBlock * kpi.slots);
     }
 }
 

@@ -1,5 +1,7 @@
 #include "radio-helper.h"
 
+#include "radio/flow-radio-network.h"
+
 #include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/isotropic-antenna-model.h"
@@ -73,6 +75,23 @@ void
 RadioHelper::SetLinkAdaptationAttribute(const std::string& name, const AttributeValue& value)
 {
     m_linkAdaptationFactory.Set(name, value);
+}
+
+void
+RadioHelper::SetEngine(const std::string& engine)
+{
+    if (engine == "slot")
+    {
+        m_networkFactory.SetTypeId(RadioNetwork::GetTypeId());
+    }
+    else if (engine == "flow")
+    {
+        m_networkFactory.SetTypeId(FlowRadioNetwork::GetTypeId());
+    }
+    else
+    {
+        throw std::invalid_argument("unknown radio engine '" + engine + "' (slot or flow)");
+    }
 }
 
 void

@@ -66,6 +66,13 @@ class RadioHelper
     void SetLayoutAttribute(const std::string& name, const AttributeValue& value);
     void SetChannelAttribute(const std::string& name, const AttributeValue& value);
     void SetLinkAdaptationAttribute(const std::string& name, const AttributeValue& value);
+    /**
+     * The radio engine: "slot" (RadioNetwork: every slot, the default) or "flow"
+     * (FlowRadioNetwork: one step per CSI period at the expected goodput; see
+     * docs/radio-model.md). Attributes set with SetNetworkAttribute() are kept.
+     * \throws std::invalid_argument for another engine
+     */
+    void SetEngine(const std::string& engine);
     void SetNetworkAttribute(const std::string& name, const AttributeValue& value);
     void SetBackhaulAttribute(const std::string& name, const AttributeValue& value);
     /// ns3::UniformPlanarArray attributes of the gNBs (NumRows, NumColumns, ...), 4 x 8 by default.

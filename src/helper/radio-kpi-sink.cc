@@ -58,7 +58,8 @@ RadioKpiSink::RadioKpiSink(const std::string& outDir, bool slotTrace)
                                                                Column::Integer("payload_bytes"),
                                                                Column::Integer("delivered_bytes"),
                                                                Column::Fixed("bler", 6),
-                                                               Column::Integer("transmission")});
+                                                               Column::Integer("transmission"),
+                                                               Column::Integer("slots")});
     }
 }
 
@@ -76,7 +77,14 @@ void
 RadioKpiSink::OnSlotKpi(const SlotKpi& kpi)
 {
     UeTotals& ue = m_ueTotals.at(kpi.ue);
-    if (kpi.transmission == 1)
+    if (kpi.transmission == 0)
+    {
+        // A flow-level step: one grant held for kpi.slots slots at its expected BLER.
+        ue.blocks += kpi.slots;
+        ue.sinrDbSum += kpi.slots * kpi.sinrDb;
+        ue.failed += kpi.slots * kpi.bler;
+    }
+    else if (kpi.transmission == 1)
     {
         ++ue.blocks;
         ue.sinrDbSum += kpi.sinrDb;
@@ -95,7 +103,8 @@ RadioKpiSink::OnSlotKpi(const SlotKpi& kpi)
                           kpi.payloadBytes,
                           kpi.deliveredBytes,
                           kpi.bler,
-                          kpi.transmission);
+                          kpi.transmission,
+                          kpi.slots);
     }
 }
 
@@ -162,13 +171,13 @@ RadioKpiSink::Commit(const RadioDeployment& deployment,
                      dlBps,
                      8.0 * ul / totals.durationS,
                      t.blocks,
-                     t.failed,
+                     std::llround(t.failed),
                      ueDevices.at(ue)->GetRadioEnergyJ());
         totals.meanUeRadioEnergyJ += ueDevices[ue]->GetRadioEnergyJ() / network->GetNumUes();
         totals.dlBytes += dl;
         totals.ulBytes += ul;
         totals.blocks += t.blocks;
-        totals.failedBlocks += t.failed;
+        totals.failedBlocks += std::llround(t.failed);
         sinrSum += t.sinrDbSum;
     }
     totals.meanSinrDb = totals.blocks ? sinrSum / totals.blocks : std::nan("");

@@ -66,9 +66,9 @@ class RadioKpiSink
 
     struct UeTotals
     {
-        uint64_t blocks{0};
+        uint64_t blocks{0}; //!< first transmissions; granted slots of a flow-level radio
         double sinrDbSum{0};
-        uint64_t failed{0};
+        double failed{0}; //!< failed first transmissions; expected ones of a flow-level radio
     };
 
     std::string m_outDir;

@@ -255,6 +255,12 @@ RadioNetwork::Enqueue(uint32_t ue,
     UeLink& link = Link(ue, direction);
     link.transfers[m_nextTransferId++] = Transfer{bytes, bytes, delivered};
     link.unsentBytes += bytes;
+    NotifyBacklogAdded();
+}
+
+void
+RadioNetwork::NotifyBacklogAdded()
+{
 }
 
 uint32_t
@@ -624,7 +630,9 @@ RadioNetwork::TakePayload(UeLink& link, uint32_t maxBytes)
 }
 
 void
-RadioNetwork::Acknowledge(UeLink& link, const std::vector<std::pair<uint64_t, uint32_t>>& payload)
+RadioNetwork::Acknowledge(UeLink& link,
+                          const std::vector<std::pair<uint64_t, uint32_t>>& payload,
+                          Time decodingDelay)
 {
     for (const auto& [id, bytes] : payload)
     {
@@ -632,10 +640,9 @@ RadioNetwork::Acknowledge(UeLink& link, const std::vector<std::pair<uint64_t, ui
         it->second.unackedBytes -= bytes;
         if (it->second.unackedBytes == 0)
         {
-            // The block is decoded at the end of the slot.
             if (!it->second.delivered.IsNull())
             {
-                Simulator::Schedule(m_grid->GetSlotDuration(), it->second.delivered);
+                Simulator::Schedule(decodingDelay, it->second.delivered);
             }
             link.transfers.erase(it);
         }
@@ -715,7 +722,8 @@ RadioNetwork::TransmitDirection(LinkDirection direction)
             uint32_t deliveredBytes = success ? payloadBytes : 0;
             if (success)
             {
-                Acknowledge(link, block.payload);
+                // The block is decoded at the end of the slot.
+                Acknowledge(link, block.payload, m_grid->GetSlotDuration());
                 link.deliveredBytes += deliveredBytes;
                 deliveredThisSlot[ue] = deliveredBytes;
             }
@@ -739,7 +747,8 @@ RadioNetwork::TransmitDirection(LinkDirection direction)
                                    payloadBytes,
                                    deliveredBytes,
                                    bler,
-                                   block.transmissions});
+                                   block.transmissions,
+                                   1});
         }
         std::vector<std::pair<uint32_t, uint64_t>> delivered;
         for (uint32_t ue : m_cellUes[cell])

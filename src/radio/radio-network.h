@@ -34,7 +34,8 @@ const char* ToString(LinkDirection direction);
 
 /**
  * \ingroup radio
- * The outcome of one transport block in one slot: the radio KPI record.
+ * The outcome of one transport block in one slot (of one grant over a FlowRadioNetwork
+ * step): the radio KPI record.
  */
 struct SlotKpi
 {
@@ -49,7 +50,12 @@ struct SlotKpi
     uint32_t payloadBytes;   //!< bytes of user data carried (<= tbsBytes)
     uint32_t deliveredBytes; //!< payload bytes correctly received (0 on a failed block)
     double bler;             //!< block error probability the block was drawn with
-    uint8_t transmission;    //!< 1 for a new block, 2.. for HARQ retransmissions
+    /// 1 for a new block, 2.. for HARQ retransmissions; 0 for a FlowRadioNetwork step,
+    /// whose bytes are the expected goodput with HARQ folded in
+    uint8_t transmission;
+    /// Slots the record covers: 1 for a transport block; a FlowRadioNetwork step's length,
+    /// with the bytes summed over its slots and tbsBytes per slot.
+    uint32_t slots;
 };
 
 /**
@@ -127,10 +133,6 @@ class RadioNetwork : public Object
   protected:
     void DoDispose() override;
 
-  private:
-    void SetSchedulerType(std::string typeName);
-    std::string GetSchedulerType() const;
-
     struct Transfer
     {
         uint64_t unsentBytes;
@@ -161,7 +163,10 @@ class RadioNetwork : public Object
         uint64_t deliveredBytes{0};
     };
 
-    void Slot();
+    /// Runs one slot and schedules the next; FlowRadioNetwork advances a step instead.
+    virtual void Slot();
+    /// Called after Enqueue() added bytes; the slot engine picks them up at the next slot.
+    virtual void NotifyBacklogAdded();
     void ScheduleDirection(LinkDirection direction);
     /// Fills m_uplinkInterferenceW from this slot's uplink allocations.
     void ComputeUplinkInterference();
@@ -175,7 +180,10 @@ class RadioNetwork : public Object
                                 const std::vector<uint32_t>& prbs,
                                 double txPowerW);
     std::vector<std::pair<uint64_t, uint32_t>> TakePayload(UeLink& link, uint32_t maxBytes);
-    void Acknowledge(UeLink& link, const std::vector<std::pair<uint64_t, uint32_t>>& payload);
+    /// Counts bytes as received; a transfer's callback fires `decodingDelay` from now.
+    void Acknowledge(UeLink& link,
+                     const std::vector<std::pair<uint64_t, uint32_t>>& payload,
+                     Time decodingDelay);
     void Requeue(UeLink& link, const std::vector<std::pair<uint64_t, uint32_t>>& payload);
     UeLink& Link(uint32_t ue, LinkDirection direction);
     double UePowerPerPrbW(uint32_t ue, uint32_t numPrbs) const;
@@ -185,6 +193,9 @@ class RadioNetwork : public Object
                           const std::vector<uint32_t>& prbs) const;
     /// PRBs over which uplink CQI assumes the UE spreads its power.
     uint32_t UplinkCqiReferencePrbs(uint32_t ue) const;
+
+    void SetSchedulerType(std::string typeName);
+    std::string GetSchedulerType() const;
 
     // Attributes
     double m_gnbTxPowerDbm;

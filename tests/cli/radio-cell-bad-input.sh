@@ -30,6 +30,7 @@ expect_error scenario --scenario=Atlantis
 expect_error ues --ues=0
 expect_error numerology --numerology=7
 expect_error scheduler --scheduler=fifo
+expect_error radio --radio=fluid
 expect_error frequencyHz --frequencyHz=200e9
 mkdir -p "$TMP/readonly"
 chmod 555 "$TMP/readonly"

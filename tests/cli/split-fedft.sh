@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# split-fedft: the same seed and arguments give byte-identical KPI traces; another
-# --RngRun gives a different run; a pretrained base saved with --baseModel and loaded
+# split-fedft: the same seed and arguments give byte-identical KPI traces (slot and flow
+# radio engines); another --RngRun gives a different run; a pretrained base saved with --baseModel and loaded
 # gives the same trace; the federated baseline runs, or reports why it cannot;
 # bad arguments, a model that does not fit the task and shards that do not fit a device's
 # memory exit non-zero with a message naming the problem and leave no output file.
@@ -21,6 +21,15 @@ for f in rounds.csv devices.csv summary.csv; do
 done
 cmp -s "$TMP/a/devices.csv" "$TMP/c/devices.csv" &&
     { echo "FAIL: --RngRun=2 gave the same trace"; failures=$((failures + 1)); }
+# The flow-level radio engine runs the same rounds and is reproducible too.
+for run in flow1 flow2; do
+    "$BUILD/split-fedft" "${small[@]}" --radio=flow --outDir="$TMP/$run" >/dev/null 2>&1 ||
+        { echo "FAIL: --radio=flow ($run)"; failures=$((failures + 1)); }
+done
+cmp -s "$TMP/flow1/rounds.csv" "$TMP/flow2/rounds.csv" ||
+    { echo "FAIL: --radio=flow is not reproducible"; failures=$((failures + 1)); }
+[ "$(wc -l <"$TMP/flow1/rounds.csv")" = "$(wc -l <"$TMP/a/rounds.csv")" ] ||
+    { echo "FAIL: --radio=flow wrote another number of rounds"; failures=$((failures + 1)); }
 [ -s "$TMP/a/run.json" ] || { echo "FAIL: no run.json"; failures=$((failures + 1)); }
 
 expect_error() {
@@ -66,6 +75,7 @@ expect_error "precision=fp8" --precision=fp8
 expect_error "splitPoint=2" --splitPoint=2
 expect_error "devices=0" --devices=0
 expect_error "radioScheduler=edf" --radioScheduler=edf
+expect_error "radio=fluid" --radio=fluid
 expect_error "feature input" --model=lam-tiny
 expect_error "no-such-model" --model=no-such-model
 expect_error "short by" --batchSize=200000

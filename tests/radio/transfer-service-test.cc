@@ -1,4 +1,5 @@
 #include "radio/backhaul-network.h"
+#include "radio/flow-radio-network.h"
 #include "radio/link-adaptation.h"
 #include "radio/mcs-table.h"
 #include "radio/radio-channel.h"
@@ -13,6 +14,7 @@
 #include "ns3/isotropic-antenna-model.h"
 #include "ns3/node.h"
 #include "ns3/pointer.h"
+#include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/test.h"
@@ -24,6 +26,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace ns3;
@@ -189,13 +192,17 @@ MakeSingleElementArray()
     return array;
 }
 
-/// UEs and gNBs on the x axis at the given abscissas (m); round-robin scheduling, fixed MCS.
+/**
+ * UEs and gNBs on the x axis at the given abscissas (m); round-robin scheduling, fixed MCS.
+ * \param engine ns3::RadioNetwork (slot level) or ns3::FlowRadioNetwork
+ */
 Deployment
 MakeDeployment(const std::vector<double>& gnbXm,
                const std::vector<double>& ueXm,
                uint8_t fixedMcs,
                double gnbTxPowerDbm,
-               bool harq)
+               bool harq,
+               TypeId engine)
 {
     const OfdmaGrid grid = MakeGrid();
     auto pathloss =
@@ -216,7 +223,8 @@ MakeDeployment(const std::vector<double>& gnbXm,
     }
     d.linkAdaptation = CreateObject<LinkAdaptation>();
     d.linkAdaptation->SetAttribute("FixedMcs", UintegerValue(fixedMcs));
-    d.network = CreateObject<RadioNetwork>();
+    ObjectFactory factory(engine.GetName());
+    d.network = factory.Create<RadioNetwork>();
     d.network->SetAttribute("Scheduler", StringValue("ns3::RoundRobinScheduler"));
     d.network->SetAttribute("GnbTxPowerDbm", DoubleValue(gnbTxPowerDbm));
     d.network->SetAttribute("Harq", BooleanValue(harq));
@@ -373,14 +381,15 @@ class TwoCellFixture
     static constexpr uint8_t kMcs = 20; // 256QAM, R = 682.5/1024 (TS 38.214 Table 5.1.3.1-2)
     static constexpr uint64_t kBackhaulRateBps = 1000000000;
 
-    explicit TwoCellFixture(Time backhaulDelay)
+    TwoCellFixture(Time backhaulDelay, TypeId engine)
         : m_backhaulDelay(backhaulDelay)
     {
         m_deployment = MakeDeployment({0.0, kIsdM},
                                       {-kUeDistanceM, kIsdM + kUeDistanceM},
                                       kMcs,
                                       kGnbTxPowerDbm,
-                                      true);
+                                      true,
+                                      engine);
         m_backhaul = CreateObject<BackhaulNetwork>();
         m_backhaul->SetAttribute("Rate", DataRateValue(DataRate(kBackhaulRateBps)));
         m_backhaul->SetAttribute("Delay", TimeValue(backhaulDelay));
@@ -505,23 +514,25 @@ class TransferRouteTestCase : public TestCase
                           Endpoint destination,
                           uint64_t bytes,
                           Time backhaulDelay,
-                          std::string route)
+                          std::string route,
+                          TypeId engine)
         : TestCase(ToString(source) + " to " + ToString(destination) + ", " +
                    std::to_string(bytes) + " B, backhaul delay " +
                    std::to_string(backhaulDelay.GetMicroSeconds()) + " us, takes route " + route +
-                   " in closed-form time"),
+                   " in closed-form time (" + engine.GetName() + ")"),
           m_source(source),
           m_destination(destination),
           m_bytes(bytes),
           m_backhaulDelay(backhaulDelay),
-          m_route(route)
+          m_route(route),
+          m_engine(engine)
     {
     }
 
   private:
     void DoRun() override
     {
-        TwoCellFixture fixture(m_backhaulDelay);
+        TwoCellFixture fixture(m_backhaulDelay, m_engine);
         const LinkAdaptation& la = fixture.GetLinkAdaptation();
         const uint32_t numPrbs = MakeGrid().GetNumPrbs();
         NS_TEST_ASSERT_MSG_GT(fixture.BackhaulTime(m_bytes),
@@ -544,12 +555,15 @@ class TransferRouteTestCase : public TestCase
             }
         }
 
+        // A flow-level step reports transmission 0 (HARQ folded into its goodput).
+        const uint8_t firstTransmission = m_engine == FlowRadioNetwork::GetTypeId() ? 0 : 1;
         uint32_t failedOrRepeated = 0;
         double lowestSinrDb[2] = {1e9, 1e9};
         fixture.GetNetwork()->TraceConnectWithoutContext(
             "SlotKpi",
             Callback<void, const SlotKpi&>([&](const SlotKpi& kpi) {
-                failedOrRepeated += kpi.transmission != 1 || kpi.deliveredBytes != kpi.payloadBytes;
+                failedOrRepeated +=
+                    kpi.transmission != firstTransmission || kpi.deliveredBytes != kpi.payloadBytes;
                 auto& lowest = lowestSinrDb[static_cast<int>(kpi.direction)];
                 lowest = std::min(lowest, kpi.sinrDb);
             }));
@@ -606,6 +620,7 @@ class TransferRouteTestCase : public TestCase
     uint64_t m_bytes;
     Time m_backhaulDelay;
     std::string m_route;
+    TypeId m_engine;
 };
 
 /**
@@ -616,15 +631,17 @@ class TransferRouteTestCase : public TestCase
 class TransferFifoTestCase : public TestCase
 {
   public:
-    TransferFifoTestCase()
-        : TestCase("two transfers on one uplink are served FIFO, one trace each")
+    explicit TransferFifoTestCase(TypeId engine)
+        : TestCase("two transfers on one uplink are served FIFO, one trace each (" +
+                   engine.GetName() + ")"),
+          m_engine(engine)
     {
     }
 
   private:
     void DoRun() override
     {
-        TwoCellFixture fixture(MilliSeconds(1));
+        TwoCellFixture fixture(MilliSeconds(1), m_engine);
         const uint64_t first = 30000;
         const uint64_t second = 12345;
         NS_TEST_ASSERT_MSG_EQ(LastBlockFits(fixture.GetLinkAdaptation(),
@@ -664,6 +681,8 @@ class TransferFifoTestCase : public TestCase
                               "second transfer: behind the first");
         Simulator::Destroy();
     }
+
+    TypeId m_engine;
 };
 
 /// TransferService rejects zero bytes, unknown or null nodes and source == destination.
@@ -678,7 +697,7 @@ class TransferErrorTestCase : public TestCase
   private:
     void DoRun() override
     {
-        TwoCellFixture fixture(MilliSeconds(1));
+        TwoCellFixture fixture(MilliSeconds(1), RadioNetwork::GetTypeId());
         auto service = fixture.GetService();
         uint32_t traced = 0;
         service->TraceConnectWithoutContext(
@@ -711,10 +730,46 @@ class TransferErrorTestCase : public TestCase
 /**
  * A marginal downlink: one cell, one UE 100 m away, the gNB power set so that the SINR is
  * the one where a full-carrier block of the fixed MCS fails with probability 1/2 (SINR from
- * the TR 38.901 pathloss and the noise floor in closed form). A transfer of whole blocks
- * still completes and every byte is delivered exactly once. With HARQ, retransmissions
- * appear with the chase-combined SINR SINR_1 + 10 log10(k) of the k-th transmission; without
- * it, failed blocks are re-sent as new first transmissions.
+ * the TR 38.901 pathloss and the noise floor in closed form).
+ */
+struct MarginalLink
+{
+    static constexpr uint8_t kMcs = 10;
+    static constexpr double kDistanceM = 100.0;
+
+    MarginalLink(bool harq, TypeId engine)
+    {
+        const OfdmaGrid grid = MakeGrid();
+        const uint32_t numPrbs = grid.GetNumPrbs();
+        // The SINR at which a full block fails with probability 1/2, by bisection.
+        auto reference = CreateObject<LinkAdaptation>();
+        fullBlock = FixedDecision(*reference, kMcs, numPrbs);
+        double lowDb = -20.0;
+        double highDb = 40.0;
+        while (highDb - lowDb > 1e-9)
+        {
+            const double midDb = 0.5 * (lowDb + highDb);
+            (reference->GetBler(fullBlock, midDb) > 0.5 ? lowDb : highDb) = midDb;
+        }
+        sinrDb = 0.5 * (lowDb + highDb);
+        // DL SINR per PRB = P / N_PRB - PL - noise, solved for P (default noise figure).
+        const double ueNoiseFigureDb = GetDouble(CreateObject<RadioNetwork>(), "UeNoiseFigureDb");
+        const double gnbTxPowerDbm = sinrDb + 10.0 * std::log10(numPrbs) +
+                                     UmaLosPathlossDb(kDistanceM, kGnbHeightM, kUeHeightM) +
+                                     NoisePerPrbDbm(grid, ueNoiseFigureDb);
+        deployment = MakeDeployment({0.0}, {kDistanceM}, kMcs, gnbTxPowerDbm, harq, engine);
+    }
+
+    Deployment deployment;
+    LinkDecision fullBlock; //!< the fixed MCS on the whole carrier
+    double sinrDb;          //!< of every first transmission
+};
+
+/**
+ * On the marginal link, a transfer of whole blocks still completes and every byte is
+ * delivered exactly once. With HARQ, retransmissions appear with the chase-combined SINR
+ * SINR_1 + 10 log10(k) of the k-th transmission; without it, failed blocks are re-sent as
+ * new first transmissions.
  */
 class HarqMarginalLinkTestCase : public TestCase
 {
@@ -729,29 +784,12 @@ class HarqMarginalLinkTestCase : public TestCase
   private:
     void DoRun() override
     {
-        const uint8_t mcs = 10;
-        const double distanceM = 100.0;
         const uint64_t blocks = 100;
         const OfdmaGrid grid = MakeGrid();
-        const uint32_t numPrbs = grid.GetNumPrbs();
-
-        // The SINR at which a full block fails with probability 1/2, by bisection.
-        auto reference = CreateObject<LinkAdaptation>();
-        const LinkDecision full = FixedDecision(*reference, mcs, numPrbs);
-        double lowDb = -20.0;
-        double highDb = 40.0;
-        while (highDb - lowDb > 1e-9)
-        {
-            const double midDb = 0.5 * (lowDb + highDb);
-            (reference->GetBler(full, midDb) > 0.5 ? lowDb : highDb) = midDb;
-        }
-        const double targetSinrDb = 0.5 * (lowDb + highDb);
-        // DL SINR per PRB = P / N_PRB - PL - noise, solved for P (default noise figure).
-        const double ueNoiseFigureDb = GetDouble(CreateObject<RadioNetwork>(), "UeNoiseFigureDb");
-        const double gnbTxPowerDbm = targetSinrDb + 10.0 * std::log10(numPrbs) +
-                                     UmaLosPathlossDb(distanceM, kGnbHeightM, kUeHeightM) +
-                                     NoisePerPrbDbm(grid, ueNoiseFigureDb);
-        Deployment d = MakeDeployment({0.0}, {distanceM}, mcs, gnbTxPowerDbm, m_harq);
+        MarginalLink link(m_harq, RadioNetwork::GetTypeId());
+        Deployment& d = link.deployment;
+        const LinkDecision& full = link.fullBlock;
+        const double targetSinrDb = link.sinrDb;
 
         const uint64_t tbsBytes = full.tbsBits / 8;
         const uint64_t bytes = blocks * tbsBytes; // whole blocks: every block has the full TBS
@@ -826,6 +864,98 @@ class HarqMarginalLinkTestCase : public TestCase
     bool m_harq;
 };
 
+/**
+ * FlowRadioNetwork's goodput on the marginal link. With P_i the BLER of i chase-combined
+ * copies, a flow step carries TBS (1 - P_1..P_M) / (1 + P_1 + .. + P_1..P_{M-1}) bytes per
+ * slot (M = 4 with HARQ, 1 without), so B bytes end after the first k slots with
+ * floor(k g) >= B, exactly. The slot engine, drawing each block's fate, must agree on
+ * average over independent runs: its mean completion time lies within 3 standard errors
+ * of k, plus, with HARQ, the (M - 1) RTT slots by which the last block's retransmissions
+ * can outlast the others.
+ */
+class FlowGoodputTestCase : public TestCase
+{
+  public:
+    explicit FlowGoodputTestCase(bool harq)
+        : TestCase(std::string("flow-level goodput on the marginal link matches the slot engine "
+                               "on average, HARQ ") +
+                   (harq ? "on" : "off")),
+          m_harq(harq)
+    {
+    }
+
+  private:
+    /// Completion time of a transfer of `bytes` on the marginal link, in slots.
+    double CompletionSlots(TypeId engine, uint64_t bytes, uint32_t run) const
+    {
+        RngSeedManager::SetRun(run);
+        MarginalLink link(m_harq, engine);
+        Time done = Time::Max();
+        link.deployment.network->Enqueue(0,
+                                         LinkDirection::Downlink,
+                                         bytes,
+                                         Callback<void>([&done]() { done = Simulator::Now(); }));
+        link.deployment.network->Start();
+        Simulator::Stop(Seconds(1));
+        Simulator::Run();
+        Simulator::Destroy();
+        return (done / MakeGrid().GetSlotDuration()).GetDouble();
+    }
+
+    void DoRun() override
+    {
+        const uint64_t run = RngSeedManager::GetRun();
+        MarginalLink reference(m_harq, RadioNetwork::GetTypeId());
+        Simulator::Destroy();
+        const auto& la = *reference.deployment.linkAdaptation;
+        const uint32_t maxTransmissions = m_harq ? 4 : 1; // HarqMaxTransmissions default
+        double reach = 1.0;
+        double expectedTransmissions = 0.0;
+        for (uint32_t i = 1; i <= maxTransmissions; ++i)
+        {
+            expectedTransmissions += reach;
+            reach *= la.GetBler(reference.fullBlock, reference.sinrDb + LinearToDb(i));
+        }
+        const uint64_t tbsBytes = reference.fullBlock.tbsBits / 8;
+        const double goodput = tbsBytes * (1.0 - reach) / expectedTransmissions;
+        const uint64_t bytes = 100 * tbsBytes;
+        double k = std::ceil(bytes / goodput);
+        while (std::floor((k - 1) * goodput) >= bytes)
+        {
+            --k;
+        }
+        while (std::floor(k * goodput) < bytes)
+        {
+            ++k;
+        }
+        NS_TEST_EXPECT_MSG_EQ_TOL(CompletionSlots(FlowRadioNetwork::GetTypeId(), bytes, 1),
+                                  k,
+                                  1e-9,
+                                  "flow engine: closed form");
+
+        const uint32_t runs = 20;
+        double sum = 0;
+        double sumSquares = 0;
+        for (uint32_t r = 1; r <= runs; ++r)
+        {
+            const double slots = CompletionSlots(RadioNetwork::GetTypeId(), bytes, r);
+            sum += slots;
+            sumSquares += slots * slots;
+        }
+        RngSeedManager::SetRun(run);
+        const double mean = sum / runs;
+        const double standardError =
+            std::sqrt((sumSquares - runs * mean * mean) / (runs - 1) / runs);
+        const double harqTail = m_harq ? (maxTransmissions - 1) * 4.0 : 0.0; // RTT 4 slots
+        NS_TEST_EXPECT_MSG_LT(std::abs(mean - k),
+                              3 * standardError + harqTail,
+                              "slot engine mean " << mean << " slots (standard error "
+                                                  << standardError << ") vs flow " << k);
+    }
+
+    bool m_harq;
+};
+
 class TransferServiceTestSuite : public TestSuite
 {
   public:
@@ -835,31 +965,42 @@ class TransferServiceTestSuite : public TestSuite
         AddTestCase(new BackhaulClosedFormTestCase, TestCase::QUICK);
         AddTestCase(new BackhaulErrorTestCase, TestCase::QUICK);
         const uint64_t bytes = 100000;
-        // The backhaul leg (0.8 ms + delay) ends mid-slot with 1 ms, on a slot boundary with 1.2
-        // ms.
-        for (Time delay : {MilliSeconds(1), MicroSeconds(1200)})
-        {
-            AddTestCase(
-                new TransferRouteTestCase(Endpoint::Ue0, Endpoint::Ue1, bytes, delay, "UL+BH+DL"),
-                TestCase::QUICK);
-        }
         const Time delay = MilliSeconds(1);
-        AddTestCase(new TransferRouteTestCase(Endpoint::Ue0, Endpoint::Gnb0, bytes, delay, "UL"),
-                    TestCase::QUICK);
-        AddTestCase(new TransferRouteTestCase(Endpoint::Gnb1, Endpoint::Ue1, bytes, delay, "DL"),
-                    TestCase::QUICK);
-        AddTestCase(new TransferRouteTestCase(Endpoint::Gnb0, Endpoint::Gnb1, bytes, delay, "BH"),
-                    TestCase::QUICK);
-        AddTestCase(new TransferRouteTestCase(Endpoint::Ue1, Endpoint::Gnb0, bytes, delay, "UL+BH"),
-                    TestCase::QUICK);
-        AddTestCase(new TransferRouteTestCase(Endpoint::Gnb0, Endpoint::Ue1, bytes, delay, "BH+DL"),
-                    TestCase::QUICK);
-        AddTestCase(new TransferRouteTestCase(Endpoint::Ue0, Endpoint::Gnb0, 1, delay, "UL"),
-                    TestCase::QUICK);
-        AddTestCase(new TransferFifoTestCase, TestCase::QUICK);
+        // Both engines follow the closed forms: with a fixed MCS and no block errors, a
+        // flow-level step carries exactly the TBS per slot.
+        for (TypeId engine : {RadioNetwork::GetTypeId(), FlowRadioNetwork::GetTypeId()})
+        {
+            // The backhaul leg (0.8 ms + delay) ends mid-slot with 1 ms, on a slot boundary
+            // with 1.2 ms.
+            for (Time bhDelay : {delay, MicroSeconds(1200)})
+            {
+                AddTestCase(new TransferRouteTestCase(Endpoint::Ue0,
+                                                      Endpoint::Ue1,
+                                                      bytes,
+                                                      bhDelay,
+                                                      "UL+BH+DL",
+                                                      engine),
+                            TestCase::QUICK);
+            }
+            const std::vector<std::tuple<Endpoint, Endpoint, uint64_t, std::string>> routes{
+                {Endpoint::Ue0, Endpoint::Gnb0, bytes, "UL"},
+                {Endpoint::Gnb1, Endpoint::Ue1, bytes, "DL"},
+                {Endpoint::Gnb0, Endpoint::Gnb1, bytes, "BH"},
+                {Endpoint::Ue1, Endpoint::Gnb0, bytes, "UL+BH"},
+                {Endpoint::Gnb0, Endpoint::Ue1, bytes, "BH+DL"},
+                {Endpoint::Ue0, Endpoint::Gnb0, 1, "UL"}};
+            for (const auto& [from, to, size, route] : routes)
+            {
+                AddTestCase(new TransferRouteTestCase(from, to, size, delay, route, engine),
+                            TestCase::QUICK);
+            }
+            AddTestCase(new TransferFifoTestCase(engine), TestCase::QUICK);
+        }
         AddTestCase(new TransferErrorTestCase, TestCase::QUICK);
         AddTestCase(new HarqMarginalLinkTestCase(true), TestCase::QUICK);
         AddTestCase(new HarqMarginalLinkTestCase(false), TestCase::QUICK);
+        AddTestCase(new FlowGoodputTestCase(true), TestCase::QUICK);
+        AddTestCase(new FlowGoodputTestCase(false), TestCase::QUICK);
     }
 };
 
