@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The slot and flow radio engines side by side (docs/benchmarks.md, "Simulation overhead
+# of split-fedft"): split-fedft's simulation share, measured by replaying each finished
+# run from its final checkpoint (the replay re-simulates the timeline without LibTorch),
+# and radio-cell's wall time with full buffers. Run it on an otherwise idle machine.
+#
+# Usage: bash scripts/bench-radio-engines.sh [OUT_DIR]   (default: out/radio-engines)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD_DIR:-$ROOT/build}
+OUT=${1:-$ROOT/out/radio-engines}
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+mkdir -p "$OUT"
+wall() { sed -n 's/.*simulated time \([0-9.]*\) s, wall time \([0-9.]*\) s.*/\1 \2/p' "$1"; }
+
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; commit $(git -C "$ROOT" rev-parse --short HEAD); $(date -u '+%F %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| run | engine | simulated time | wall, full run | wall, replay | replay per simulated s | simulation share |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+for preset in default tiny; do
+    extra=()
+    [ "$preset" = tiny ] && extra=(--model=csi-predictor-tiny --rounds=8 --localSteps=4)
+    for engine in slot flow; do
+        run=$OUT/$preset-$engine
+        rm -rf "$run"
+        # The base model is pretrained once per preset and shared by both engines.
+        args=("${extra[@]}" --radio="$engine" --baseModel="$OUT/base-$preset.ckpt" --outDir="$run")
+        "$BUILD/split-fedft" "${args[@]}" >"$run.full.log" 2>&1
+        "$BUILD/split-fedft" "${args[@]}" --resume=true >"$run.replay.log" 2>&1
+        read -r simulated full < <(wall "$run.full.log")
+        read -r _ replay < <(wall "$run.replay.log")
+        awk -v p="$preset" -v e="$engine" -v s="$simulated" -v f="$full" -v r="$replay" 'BEGIN {
+            printf "| %s | %s | %.1f s | %.1f s | %.2f s | %.1f ms | %.0f %% |\n",
+                   p, e, s, f, r, 1000 * r / s, 100 * r / f }'
+    done
+done
+
+echo
+echo "| radio-cell, 1 cell, 8 UEs, full buffer both directions, 20 s simulated | slot | flow |"
+echo "|---|---:|---:|"
+for speed in 0.833 8.33; do
+    row="| UEs at $speed m/s (wall, whole program)"
+    for engine in slot flow; do
+        /usr/bin/time -f %e -o "$OUT/time" "$BUILD/radio-cell" --sites=1 --sectors=1 --ues=8 \
+            --ueSpeed="$speed" --duration=20 --direction=both --slotTrace=false \
+            --radio="$engine" --outDir="$OUT/radio-cell-$speed-$engine" >/dev/null 2>&1
+        row="$row | $(cat "$OUT/time") s"
+    done
+    echo "$row |"
+done
