@@ -9,6 +9,7 @@
 #include "ns3/uinteger.h"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -191,6 +192,19 @@ uint32_t
 LinkAdaptation::GetTbsBits(uint8_t mcs, uint32_t numPrbs) const
 {
     return ComputeTbsBits(McsTable::GetMcs(m_mcsTable, mcs), numPrbs);
+}
+
+uint32_t
+LinkAdaptation::GetMaxTbsBits(uint32_t numPrbs) const
+{
+    if (m_mode == SHANNON_GAP)
+    {
+        return std::numeric_limits<uint32_t>::max();
+    }
+    // The tables' spectral efficiency grows with the MCS index, and the TBS with it.
+    const uint8_t mcs =
+        m_fixedMcs != kAdaptiveMcs ? m_fixedMcs : McsTable::GetMcsEntries(m_mcsTable).size() - 1;
+    return GetTbsBits(mcs, numPrbs);
 }
 
 double

@@ -102,6 +102,12 @@ class LinkAdaptation : public Object
     uint32_t GetTbsBits(uint8_t mcs, uint32_t numPrbs) const;
 
     /**
+     * An upper bound of the TBS (bits) of any Decide() on numPrbs PRBs: that of the fixed
+     * MCS, else of the table's highest MCS; none (UINT32_MAX) in ShannonGap mode.
+     */
+    uint32_t GetMaxTbsBits(uint32_t numPrbs) const;
+
+    /**
      * Bytes one PRB of one slot is expected to carry for a UE whose reported channel
      * quality on that PRB is prbSinrDb: the spectral efficiency of McsFromCqi(SelectCqi())
      * times the data REs of one PRB (0 for CQI 0); in ShannonGap mode log2(1 + SINR/gap)

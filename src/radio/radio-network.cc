@@ -351,6 +351,15 @@ RadioNetwork::TopUpToBacklog(LinkDirection direction, uint32_t ue, std::vector<u
     {
         return;
     }
+    // A backlog beyond the largest block any grant up to the whole carrier could carry
+    // takes every free PRB: no need to evaluate the TBS PRB by PRB.
+    const auto freePrbs =
+        static_cast<uint32_t>(std::count(owner.begin(), owner.end(), RadioScheduler::kUnallocated));
+    if (link.unsentBytes > m_linkAdaptation->GetMaxTbsBits(prbs.size() + freePrbs) / 8)
+    {
+        std::replace(owner.begin(), owner.end(), RadioScheduler::kUnallocated, ue);
+        return;
+    }
     auto tbsBytes = [&]() {
         return m_linkAdaptation->Decide(ReportedSinrDb(direction, ue, prbs), prbs.size()).tbsBits /
                8;

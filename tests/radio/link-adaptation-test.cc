@@ -10,8 +10,10 @@
 #include "ns3/test.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -264,6 +266,54 @@ class LinearEstimateTestCase : public TestCase
     }
 };
 
+/**
+ * GetMaxTbsBits bounds every decision: for both MCS tables, adaptive and fixed MCS, every
+ * PRB count up to 275 and SINRs from -10 to 60 dB, no Decide() returns a larger TBS, and
+ * the bound is reached (it is the TBS of the best decision at high SINR).
+ */
+class MaxTbsBoundTestCase : public TestCase
+{
+  public:
+    MaxTbsBoundTestCase()
+        : TestCase("the maximum TBS bounds every decision and is reached at high SINR")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        for (const char* table : {"Qam64", "Qam256"})
+        {
+            for (uint32_t fixedMcs : {255u, 9u})
+            {
+                auto la = CreateObject<LinkAdaptation>();
+                la->SetAttribute("McsTable", StringValue(table));
+                la->SetAttribute("FixedMcs", UintegerValue(fixedMcs));
+                uint32_t exceeded = 0;
+                uint32_t unreached = 0;
+                for (uint32_t prbs = 1; prbs <= 275; prbs += prbs < 60 ? 1 : 17)
+                {
+                    const uint32_t bound = la->GetMaxTbsBits(prbs);
+                    uint32_t best = 0;
+                    for (double sinrDb = -10.0; sinrDb <= 60.0; sinrDb += 0.5)
+                    {
+                        best = std::max(best, la->Decide(sinrDb, prbs).tbsBits);
+                    }
+                    exceeded += best > bound;
+                    unreached += best != bound;
+                }
+                NS_TEST_EXPECT_MSG_EQ(exceeded, 0u, table << ", FixedMcs " << fixedMcs);
+                NS_TEST_EXPECT_MSG_EQ(unreached, 0u, table << ", FixedMcs " << fixedMcs);
+            }
+        }
+        auto shannon = CreateObject<LinkAdaptation>();
+        shannon->SetAttribute("Mode", StringValue("ShannonGap"));
+        NS_TEST_EXPECT_MSG_EQ(shannon->GetMaxTbsBits(51),
+                              std::numeric_limits<uint32_t>::max(),
+                              "no bound in ShannonGap mode");
+    }
+};
+
 class InvalidInputTestCase : public TestCase
 {
   public:
@@ -333,6 +383,7 @@ class LinkAdaptationTestSuite : public TestSuite
         AddTestCase(new CqiMcsMappingTestCase, TestCase::QUICK);
         AddTestCase(new InvalidInputTestCase, TestCase::QUICK);
         AddTestCase(new LinearEstimateTestCase, TestCase::QUICK);
+        AddTestCase(new MaxTbsBoundTestCase, TestCase::QUICK);
     }
 };
 
