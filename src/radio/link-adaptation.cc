@@ -8,6 +8,7 @@
 #include "ns3/pointer.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -366,6 +367,27 @@ LinkAdaptation::EstimateBytesPerPrb(double prbSinrDb) const
     return efficiency * GetNumDataRe(1) * m_numLayers / 8;
 }
 
+namespace
+{
+
+/// Bytes per PRB of the highest CQI whose threshold the SINR reaches (0 below CQI 1).
+double
+CqiPrbBytes(double prbSinrLinear,
+            const std::vector<double>& cqiLinear,
+            const std::vector<double>& cqiPrbBytes)
+{
+    for (uint8_t cqi = McsTable::kMaxCqi; cqi >= 1; --cqi)
+    {
+        if (prbSinrLinear >= cqiLinear[cqi])
+        {
+            return cqiPrbBytes[cqi];
+        }
+    }
+    return 0;
+}
+
+} // namespace
+
 double
 LinkAdaptation::EstimateBytesPerPrbLinear(double prbSinrLinear) const
 {
@@ -374,14 +396,29 @@ LinkAdaptation::EstimateBytesPerPrbLinear(double prbSinrLinear) const
         return EstimateBytesPerPrb(10 * std::log10(prbSinrLinear)); // also rejects NaN
     }
     const Thresholds& thresholds = GetThresholds();
-    for (uint8_t cqi = McsTable::kMaxCqi; cqi >= 1; --cqi)
+    return CqiPrbBytes(prbSinrLinear, thresholds.cqiLinear, thresholds.cqiPrbBytes);
+}
+
+std::vector<double>
+LinkAdaptation::EstimateBytesPerPrbLinear(const std::vector<double>& prbSinrLinear) const
+{
+    std::vector<double> bytes(prbSinrLinear.size());
+    if (m_mode == SHANNON_GAP || m_fixedMcs != kAdaptiveMcs)
     {
-        if (prbSinrLinear >= thresholds.cqiLinear[cqi])
-        {
-            return thresholds.cqiPrbBytes[cqi];
-        }
+        std::transform(prbSinrLinear.begin(), prbSinrLinear.end(), bytes.begin(), [this](double s) {
+            return EstimateBytesPerPrbLinear(s);
+        });
+        return bytes;
     }
-    return 0;
+    // The thresholds once per report, not once per PRB.
+    const Thresholds& thresholds = GetThresholds();
+    for (std::size_t prb = 0; prb < prbSinrLinear.size(); ++prb)
+    {
+        const double sinr = prbSinrLinear[prb];
+        bytes[prb] = sinr >= 0 ? CqiPrbBytes(sinr, thresholds.cqiLinear, thresholds.cqiPrbBytes)
+                               : EstimateBytesPerPrbLinear(sinr); // rejects NaN
+    }
+    return bytes;
 }
 
 } // namespace ns3

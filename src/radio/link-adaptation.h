@@ -119,6 +119,9 @@ class LinkAdaptation : public Object
     /// EstimateBytesPerPrb() for a linear SINR; saves the per-PRB log10 in the slot loop.
     double EstimateBytesPerPrbLinear(double prbSinrLinear) const;
 
+    /// EstimateBytesPerPrbLinear() of every PRB of a CSI report, in one pass.
+    std::vector<double> EstimateBytesPerPrbLinear(const std::vector<double>& prbSinrLinear) const;
+
     /**
      * N_RE: data REs per layer of numPrbs PRBs in one slot (TS 38.214 sec. 5.1.3.2 step 1).
      * \throws std::invalid_argument for numPrbs outside [1, 275] or a slot layout without data

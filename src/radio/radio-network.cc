@@ -596,7 +596,6 @@ void
 RadioNetwork::MeasureChannelQuality(LinkDirection direction)
 {
     const auto d = Index(direction);
-    const uint32_t numPrbs = m_grid->GetNumPrbs();
     for (uint32_t ue = 0; ue < m_servingCell.size(); ++ue)
     {
         UeLink& link = m_links[d][ue];
@@ -604,11 +603,7 @@ RadioNetwork::MeasureChannelQuality(LinkDirection direction)
                               ? m_gnbPowerPerPrbW
                               : UePowerPerPrbW(ue, UplinkCqiReferencePrbs(ue));
         link.cqiSinr = PrbSinr(direction, ue, m_allPrbs, txPowerW);
-        link.prbBytes.resize(numPrbs);
-        for (uint32_t prb = 0; prb < numPrbs; ++prb)
-        {
-            link.prbBytes[prb] = m_linkAdaptation->EstimateBytesPerPrbLinear(link.cqiSinr[prb]);
-        }
+        link.prbBytes = m_linkAdaptation->EstimateBytesPerPrbLinear(link.cqiSinr);
     }
 }
 

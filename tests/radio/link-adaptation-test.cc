@@ -16,6 +16,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using namespace ns3;
 
@@ -222,7 +223,8 @@ class LinearEstimateTestCase : public TestCase
 {
   public:
     LinearEstimateTestCase()
-        : TestCase("per-PRB byte estimate from linear SINR equals the dB path")
+        : TestCase("per-PRB byte estimate from linear SINR (one PRB or a report) equals the dB "
+                   "path")
     {
     }
 
@@ -237,6 +239,8 @@ class LinearEstimateTestCase : public TestCase
                 la->SetAttribute("Mode", StringValue(mode));
                 la->SetAttribute("FixedMcs", UintegerValue(fixedMcs));
                 uint32_t differences = 0;
+                std::vector<double> report;
+                std::vector<double> expected;
                 for (double sinrDb = -15.0; sinrDb <= 40.0; sinrDb += 0.0371)
                 {
                     double fromDb = la->EstimateBytesPerPrb(sinrDb);
@@ -245,7 +249,12 @@ class LinearEstimateTestCase : public TestCase
                     {
                         ++differences;
                     }
+                    report.push_back(std::pow(10, sinrDb / 10));
+                    expected.push_back(fromLinear);
                 }
+                NS_TEST_EXPECT_MSG_EQ((la->EstimateBytesPerPrbLinear(report) == expected),
+                                      true,
+                                      "a whole report equals PRB by PRB");
                 NS_TEST_EXPECT_MSG_EQ(differences,
                                       0u,
                                       "mode " << mode << ", FixedMcs " << fixedMcs);
