@@ -27,9 +27,10 @@ namespace ns3
  * schedulers are notified once per slot of the step.
  *
  * Not modelled: the channel's variation within a step (held at its start), individual
- * block errors and HARQ delays (expected values). With an opportunistic scheduler the
- * result is optimistic (a grant chosen at a fading peak keeps it for the whole step).
- * Validation against the slot engine: docs/radio-model.md.
+ * block errors and HARQ delays (expected values), and a scheduler's re-allocation within
+ * a step. Against the slot engine (docs/radio-model.md), cell throughput agrees within a
+ * few percent with non-opportunistic schedulers; proportional fair comes out up to ~14 %
+ * optimistic.
  */
 class FlowRadioNetwork : public RadioNetwork
 {
