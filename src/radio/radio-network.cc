@@ -6,6 +6,7 @@
 #include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/log.h"
+#include "ns3/nstime.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
@@ -107,6 +108,13 @@ RadioNetwork::GetTypeId()
                           UintegerValue(5),
                           MakeUintegerAccessor(&RadioNetwork::m_csiPeriodSlots),
                           MakeUintegerChecker<uint32_t>(1, 320))
+            .AddAttribute("RateAveragingTime",
+                          "Time constant of the exponential average of the CSI reports' "
+                          "full-band rate that GetEstimatedFullBandRateBps returns (what "
+                          "the edge server plans rounds with); 0: the last report alone",
+                          TimeValue(MilliSeconds(500)),
+                          MakeTimeAccessor(&RadioNetwork::m_rateAveragingTime),
+                          MakeTimeChecker(Seconds(0)))
             .AddTraceSource("SlotKpi",
                             "One record per transport block transmitted",
                             MakeTraceSourceAccessor(&RadioNetwork::m_slotKpiTrace),
@@ -303,16 +311,26 @@ double
 RadioNetwork::GetEstimatedFullBandRateBps(uint32_t ue, LinkDirection direction) const
 {
     const UeLink& link = m_links[Index(direction)].at(ue);
-    const uint32_t numPrbs = m_grid->GetNumPrbs();
-    // Uplink reports assume the power spread over the reference PRBs; rescale to all.
-    const double powerScale =
-        direction == LinkDirection::Uplink ? double(UplinkCqiReferencePrbs(ue)) / numPrbs : 1.0;
-    double bytesPerSlot = 0;
-    for (double sinr : link.cqiSinr)
+    return 8.0 * link.fullBandBytesPerSlot / m_grid->GetSlotDuration().GetSeconds();
+}
+
+double
+RadioNetwork::FullBandBytesPerSlot(uint32_t ue, LinkDirection direction) const
+{
+    const UeLink& link = m_links[Index(direction)][ue];
+    if (direction == LinkDirection::Downlink)
     {
-        bytesPerSlot += m_linkAdaptation->EstimateBytesPerPrbLinear(sinr * powerScale);
+        return std::accumulate(link.prbBytes.begin(), link.prbBytes.end(), 0.0);
     }
-    return 8.0 * bytesPerSlot / m_grid->GetSlotDuration().GetSeconds();
+    // Uplink reports assume the power spread over the reference PRBs; rescale to all.
+    const double powerScale = double(UplinkCqiReferencePrbs(ue)) / m_grid->GetNumPrbs();
+    std::vector<double> sinr = link.cqiSinr;
+    for (double& s : sinr)
+    {
+        s *= powerScale;
+    }
+    const std::vector<double> bytes = m_linkAdaptation->EstimateBytesPerPrbLinear(sinr);
+    return std::accumulate(bytes.begin(), bytes.end(), 0.0);
 }
 
 void
@@ -604,6 +622,15 @@ RadioNetwork::MeasureChannelQuality(LinkDirection direction)
                               : UePowerPerPrbW(ue, UplinkCqiReferencePrbs(ue));
         link.cqiSinr = PrbSinr(direction, ue, m_allPrbs, txPowerW);
         link.prbBytes = m_linkAdaptation->EstimateBytesPerPrbLinear(link.cqiSinr);
+        // A planner needs the rate over the next seconds, not the fade of this instant.
+        const double bytesPerSlot = FullBandBytesPerSlot(ue, direction);
+        const Time now = Simulator::Now();
+        const double weight = !link.reportedAt || m_rateAveragingTime.IsZero()
+                                  ? 1.0
+                                  : -std::expm1(-(now - *link.reportedAt).GetSeconds() /
+                                                m_rateAveragingTime.GetSeconds());
+        link.fullBandBytesPerSlot += weight * (bytesPerSlot - link.fullBandBytesPerSlot);
+        link.reportedAt = now;
     }
 }
 

@@ -113,9 +113,10 @@ class RadioNetwork : public Object
     /// Number of slots simulated so far.
     uint64_t GetSlotCount() const;
     /**
-     * The rate (bit/s) a UE would get in one direction with every PRB of its cell, from
-     * its last CSI report (uplink: its power spread over all PRBs); 0 before the first
-     * report. What a base station knows when it plans a round of work.
+     * The rate (bit/s) a UE would get in one direction with every PRB of its cell (uplink:
+     * its power spread over all PRBs), from its CSI reports averaged exponentially over
+     * RateAveragingTime (the last report when that is 0); 0 before the first report. What
+     * a base station knows when it plans a round of work.
      */
     double GetEstimatedFullBandRateBps(uint32_t ue, LinkDirection direction) const;
     /// Sets one UE's uplink transmit power (dBm), e.g. from its device profile; by
@@ -158,8 +159,10 @@ class RadioNetwork : public Object
         std::map<uint64_t, Transfer> transfers; //!< by transfer id, in arrival order
         uint64_t unsentBytes{0};
         std::deque<HarqBlock> harq;
-        std::vector<double> cqiSinr;  //!< per-PRB SINR (linear) of the last CSI report
-        std::vector<double> prbBytes; //!< per-PRB bytes estimated from the last CSI report
+        std::vector<double> cqiSinr;    //!< per-PRB SINR (linear) of the last CSI report
+        std::vector<double> prbBytes;   //!< per-PRB bytes estimated from the last CSI report
+        double fullBandBytesPerSlot{0}; //!< whole-carrier estimate, averaged over reports
+        std::optional<Time> reportedAt; //!< time of the last CSI report
         uint64_t deliveredBytes{0};
     };
 
@@ -191,6 +194,8 @@ class RadioNetwork : public Object
     double ReportedSinrDb(LinkDirection direction,
                           uint32_t ue,
                           const std::vector<uint32_t>& prbs) const;
+    /// Bytes per slot the last CSI report promises a UE with every PRB of its cell.
+    double FullBandBytesPerSlot(uint32_t ue, LinkDirection direction) const;
     /// PRBs over which uplink CQI assumes the UE spreads its power.
     uint32_t UplinkCqiReferencePrbs(uint32_t ue) const;
 
@@ -207,6 +212,7 @@ class RadioNetwork : public Object
     uint8_t m_harqMaxTransmissions;
     uint32_t m_harqRttSlots;
     uint32_t m_csiPeriodSlots;
+    Time m_rateAveragingTime;
 
     // Derived from the attributes in Setup().
     double m_gnbPowerPerPrbW{0};

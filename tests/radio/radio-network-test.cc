@@ -1,3 +1,4 @@
+#include "helper/radio-helper.h"
 #include "radio/link-adaptation.h"
 #include "radio/radio-channel.h"
 #include "radio/radio-network.h"
@@ -7,6 +8,7 @@
 #include "ns3/constant-position-mobility-model.h"
 #include "ns3/isotropic-antenna-model.h"
 #include "ns3/node-container.h"
+#include "ns3/nstime.h"
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
@@ -14,7 +16,9 @@
 #include "ns3/uinteger.h"
 #include "ns3/uniform-planar-array.h"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 using namespace ns3;
 
@@ -208,6 +212,89 @@ class ShannonBoundTestCase : public TestCase
     }
 };
 
+/**
+ * The planner's estimate averages the CSI reports: on a fading link (UMa, 30 km/h), the
+ * estimate with RateAveragingTime = 0.5 s equals an exponential average, computed here, of
+ * what the same run reports report by report (RateAveragingTime = 0), to 1e-9; and it
+ * fluctuates less than the single reports.
+ */
+class RateAveragingTestCase : public TestCase
+{
+  public:
+    RateAveragingTestCase()
+        : TestCase("the planner's rate estimate is an exponential average of the CSI reports")
+    {
+    }
+
+  private:
+    /// The UE's uplink and downlink estimates right after each CSI report of a 1 s run.
+    static std::vector<std::pair<double, double>> Estimates(Time averagingTime)
+    {
+        RadioHelper radio;
+        radio.SetCarrier(3.5e9, 20e6, 1);
+        radio.SetLayoutAttribute("NumSites", UintegerValue(1));
+        radio.SetLayoutAttribute("SectorsPerSite", UintegerValue(1));
+        radio.SetNetworkAttribute("RateAveragingTime", TimeValue(averagingTime));
+        RadioDeployment d = radio.Install(1, 30 / 3.6, 0);
+        d.network->SetFullBuffer(0, LinkDirection::Downlink, true);
+        d.network->SetFullBuffer(0, LinkDirection::Uplink, true);
+        d.network->Start();
+        // Reports: at t = 0, then at the end of every 5th slot's run (slots 4, 9, ...).
+        const Time slot = d.network->GetGrid().GetSlotDuration();
+        std::vector<std::pair<double, double>> estimates;
+        auto sample = [&]() {
+            estimates.emplace_back(
+                d.network->GetEstimatedFullBandRateBps(0, LinkDirection::Uplink),
+                d.network->GetEstimatedFullBandRateBps(0, LinkDirection::Downlink));
+        };
+        for (uint32_t report = 0; report < 400; ++report)
+        {
+            const Time at = report == 0 ? Time(0) : slot * (5 * report - 1);
+            Simulator::Schedule(at + NanoSeconds(1), sample);
+        }
+        Simulator::Stop(Seconds(1));
+        Simulator::Run();
+        Simulator::Destroy();
+        return estimates;
+    }
+
+    void DoRun() override
+    {
+        const auto reports = Estimates(Seconds(0));
+        const auto averaged = Estimates(MilliSeconds(500));
+        NS_TEST_ASSERT_MSG_EQ(reports.size(), averaged.size(), "same sampling");
+        const double slotS = 0.5e-3;
+        double expected[2] = {reports[0].first, reports[0].second};
+        uint32_t mismatches = 0;
+        for (std::size_t i = 0; i < reports.size(); ++i)
+        {
+            if (i > 0)
+            {
+                const double gapS = (i == 1 ? 4 : 5) * slotS;
+                const double weight = 1 - std::exp(-gapS / 0.5);
+                expected[0] += weight * (reports[i].first - expected[0]);
+                expected[1] += weight * (reports[i].second - expected[1]);
+            }
+            mismatches += std::abs(averaged[i].first - expected[0]) > 1e-9 * expected[0] ||
+                          std::abs(averaged[i].second - expected[1]) > 1e-9 * expected[1];
+        }
+        NS_TEST_EXPECT_MSG_EQ(mismatches, 0u, "averaged estimate vs exponential average");
+        auto relativeSpread = [](const std::vector<std::pair<double, double>>& values) {
+            double low = values.back().first;
+            double high = low;
+            for (std::size_t i = values.size() / 2; i < values.size(); ++i)
+            {
+                low = std::min(low, values[i].first);
+                high = std::max(high, values[i].first);
+            }
+            return (high - low) / high;
+        };
+        NS_TEST_EXPECT_MSG_LT(relativeSpread(averaged),
+                              relativeSpread(reports),
+                              "averaging smooths the uplink estimate over the last 0.5 s");
+    }
+};
+
 class RadioNetworkTestSuite : public TestSuite
 {
   public:
@@ -222,6 +309,7 @@ class RadioNetworkTestSuite : public TestSuite
         AddTestCase(new FixedMcsTransferTestCase(20, 8862), TestCase::QUICK);
         AddTestCase(new ShannonBoundTestCase, TestCase::QUICK);
         AddTestCase(new EstimatedRateTestCase, TestCase::QUICK);
+        AddTestCase(new RateAveragingTestCase, TestCase::QUICK);
     }
 };
 
