@@ -73,8 +73,29 @@ FlowRadioNetwork::Slot()
     {
         ScheduleDirection(direction);
     }
+    ComputeGrants();
+    m_stepSlots = std::min(m_csiPeriodSlots, SlotsToFirstCompletion());
+    m_stepStart = Simulator::Now();
+    ++m_steps;
+    m_slotEvent = Simulator::Schedule(m_grid->GetSlotDuration() * m_stepSlots,
+                                      &FlowRadioNetwork::EndStep,
+                                      this,
+                                      m_stepSlots);
+    // In the slot engine a block uses a report 1 to CsiPeriodSlots slots old, (P + 1) / 2
+    // on average; the next step's report is measured that long before it starts.
+    const uint32_t reportAge = (m_csiPeriodSlots + 1) / 2;
+    const uint32_t reportSlot = m_stepSlots > reportAge ? m_stepSlots - reportAge : 0;
+    m_csiEvent = Simulator::Schedule(m_grid->GetSlotDuration() * reportSlot,
+                                     &FlowRadioNetwork::MeasureCsi,
+                                     this);
+}
+
+void
+FlowRadioNetwork::ComputeGrants()
+{
+    const uint32_t numUes = GetNumUes();
     m_grants.clear();
-    for (LinkDirection direction : directions)
+    for (LinkDirection direction : {LinkDirection::Downlink, LinkDirection::Uplink})
     {
         const auto d = static_cast<std::size_t>(direction);
         for (uint32_t cell = 0; cell < GetNumCells(); ++cell)
@@ -117,20 +138,6 @@ FlowRadioNetwork::Slot()
             }
         }
     }
-    m_stepSlots = std::min(m_csiPeriodSlots, SlotsToFirstCompletion());
-    m_stepStart = Simulator::Now();
-    ++m_steps;
-    m_slotEvent = Simulator::Schedule(m_grid->GetSlotDuration() * m_stepSlots,
-                                      &FlowRadioNetwork::EndStep,
-                                      this,
-                                      m_stepSlots);
-    // In the slot engine a block uses a report 1 to CsiPeriodSlots slots old, (P + 1) / 2
-    // on average; the next step's report is measured that long before it starts.
-    const uint32_t reportAge = (m_csiPeriodSlots + 1) / 2;
-    const uint32_t reportSlot = m_stepSlots > reportAge ? m_stepSlots - reportAge : 0;
-    m_csiEvent = Simulator::Schedule(m_grid->GetSlotDuration() * reportSlot,
-                                     &FlowRadioNetwork::MeasureCsi,
-                                     this);
 }
 
 void

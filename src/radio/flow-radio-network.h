@@ -61,6 +61,8 @@ class FlowRadioNetwork : public RadioNetwork
         double goodputBytesPerSlot; //!< expected, HARQ included
     };
 
+    /// The grants of this step's allocation: MCS from the report, SINR and goodput now.
+    void ComputeGrants();
     /// The expected goodput of a grant per slot, HARQ included.
     double ExpectedGoodputBytes(const LinkDecision& decision, double sinrLinear) const;
     /// Slots until the first transfer of any grant would receive its last byte.
