@@ -40,6 +40,7 @@ struct RadioCellConfig
     bool fading{true};
     std::string scheduler{"pf"};
     std::string radio{"slot"};
+    uint32_t flowStepSlots{0};
     std::string linkAdaptation{"mcs"};
     bool harq{true};
     std::string traffic{"full-buffer"};
@@ -135,6 +136,10 @@ Run(int argc, char** argv)
              "radio engine: slot (every slot: per-block errors, HARQ, fading per slot) or flow "
              "(one step per CSI period at the expected goodput; see docs/radio-model.md)",
              c.radio);
+    args.Add("flowStepSlots",
+             "flow engine: longest step in slots (0: the CSI period); longer steps hold the "
+             "channel and the allocation longer and cost less",
+             c.flowStepSlots);
     args.Add("traffic", "full-buffer or transfers (Poisson arrivals of transferBytes)", c.traffic);
     args.Add("direction", "traffic direction: dl, ul or both", c.direction);
     args.Add("transferBytes", "bytes per transfer (traffic=transfers)", c.transferBytes);
@@ -238,11 +243,13 @@ Run(int argc, char** argv)
     radio.SetChannelAttribute("FastFading", BooleanValue(c.fading));
     try
     {
-        radio.SetEngine(c.radio);
+        radio.SetEngine(c.radio, c.flowStepSlots);
     }
     catch (const std::invalid_argument& e)
     {
-        ThrowBadArgument("radio", c.radio, e.what());
+        ThrowBadArgument("radio/flowStepSlots",
+                         c.radio + "/" + std::to_string(c.flowStepSlots),
+                         e.what());
     }
     radio.SetNetworkAttribute("Scheduler", StringValue(schedulerType));
     radio.SetNetworkAttribute("Harq", BooleanValue(c.harq));

@@ -61,6 +61,7 @@ struct SplitFedConfig
     std::string policy{"all"};
     std::string radioScheduler{"share"};
     std::string radio{"slot"};
+    uint32_t flowStepSlots{0};
     uint32_t selectDevices{2};
     uint32_t localSteps{8};
     uint32_t batchSize{32};
@@ -305,6 +306,10 @@ Run(int argc, char** argv)
              "radio engine: slot (every slot: per-block errors, HARQ, fading per slot) or flow "
              "(one step per CSI period at the expected goodput; see docs/radio-model.md)",
              c.radio);
+    args.Add("flowStepSlots",
+             "flow engine: longest step in slots (0: the CSI period); longer steps hold the "
+             "channel and the allocation longer and cost less",
+             c.flowStepSlots);
     args.Add("selectDevices", "devices per round for random and greedy", c.selectDevices);
     args.Add("localSteps", "split-learning steps per device per round", c.localSteps);
     args.Add("batchSize", "sequences per local step", c.batchSize);
@@ -451,11 +456,13 @@ Run(int argc, char** argv)
     RadioHelper radio;
     try
     {
-        radio.SetEngine(c.radio);
+        radio.SetEngine(c.radio, c.flowStepSlots);
     }
     catch (const std::invalid_argument& e)
     {
-        ThrowBadArgument("radio", c.radio, e.what());
+        ThrowBadArgument("radio/flowStepSlots",
+                         c.radio + "/" + std::to_string(c.flowStepSlots),
+                         e.what());
     }
     try
     {

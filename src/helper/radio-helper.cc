@@ -78,15 +78,21 @@ RadioHelper::SetLinkAdaptationAttribute(const std::string& name, const Attribute
 }
 
 void
-RadioHelper::SetEngine(const std::string& engine)
+RadioHelper::SetEngine(const std::string& engine, uint32_t flowStepSlots)
 {
     if (engine == "slot")
     {
+        if (flowStepSlots != 0)
+        {
+            throw std::invalid_argument("a flow step of " + std::to_string(flowStepSlots) +
+                                        " slots needs the flow engine");
+        }
         m_networkFactory.SetTypeId(RadioNetwork::GetTypeId());
     }
     else if (engine == "flow")
     {
         m_networkFactory.SetTypeId(FlowRadioNetwork::GetTypeId());
+        m_networkFactory.Set("StepSlots", UintegerValue(flowStepSlots));
     }
     else
     {

@@ -68,11 +68,12 @@ class RadioHelper
     void SetLinkAdaptationAttribute(const std::string& name, const AttributeValue& value);
     /**
      * The radio engine: "slot" (RadioNetwork: every slot, the default) or "flow"
-     * (FlowRadioNetwork: one step per CSI period at the expected goodput; see
-     * docs/radio-model.md). Attributes set with SetNetworkAttribute() are kept.
-     * \throws std::invalid_argument for another engine
+     * (FlowRadioNetwork: one step per CSI period, or per `flowStepSlots` slots if that is
+     * not 0, at the expected goodput; see docs/radio-model.md). Attributes set with
+     * SetNetworkAttribute() are kept.
+     * \throws std::invalid_argument for another engine, or a step with the slot engine
      */
-    void SetEngine(const std::string& engine);
+    void SetEngine(const std::string& engine, uint32_t flowStepSlots = 0);
     void SetNetworkAttribute(const std::string& name, const AttributeValue& value);
     void SetBackhaulAttribute(const std::string& name, const AttributeValue& value);
     /// ns3::UniformPlanarArray attributes of the gNBs (NumRows, NumColumns, ...), 4 x 8 by default.

@@ -4,6 +4,7 @@
 
 #include "ns3/log.h"
 #include "ns3/simulator.h"
+#include "ns3/uinteger.h"
 
 #include <algorithm>
 #include <cmath>
@@ -20,7 +21,14 @@ FlowRadioNetwork::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::FlowRadioNetwork")
                             .SetParent<RadioNetwork>()
-                            .AddConstructor<FlowRadioNetwork>();
+                            .AddConstructor<FlowRadioNetwork>()
+                            .AddAttribute("StepSlots",
+                                          "Longest step in slots; 0: CsiPeriodSlots. A step "
+                                          "longer than the CSI period holds its channel, "
+                                          "allocation and report for the whole step.",
+                                          UintegerValue(0),
+                                          MakeUintegerAccessor(&FlowRadioNetwork::m_maxStepSlots),
+                                          MakeUintegerChecker<uint32_t>());
     return tid;
 }
 
@@ -35,6 +43,12 @@ uint64_t
 FlowRadioNetwork::GetStepCount() const
 {
     return m_steps;
+}
+
+uint32_t
+FlowRadioNetwork::MaxStepSlots() const
+{
+    return m_maxStepSlots == 0 ? m_csiPeriodSlots : m_maxStepSlots;
 }
 
 double
@@ -74,7 +88,7 @@ FlowRadioNetwork::Slot()
         ScheduleDirection(direction);
     }
     ComputeGrants();
-    m_stepSlots = std::min(m_csiPeriodSlots, SlotsToFirstCompletion());
+    m_stepSlots = std::min(MaxStepSlots(), SlotsToFirstCompletion());
     m_stepStart = Simulator::Now();
     ++m_steps;
     m_slotEvent = Simulator::Schedule(m_grid->GetSlotDuration() * m_stepSlots,
@@ -163,7 +177,7 @@ FlowRadioNetwork::SlotsToFirstCompletion() const
         // with floor(carry + k * goodput) >= its bytes.
         const double carry = m_carryBytes[d][grant.ue];
         const double needed = link.transfers.begin()->second.unsentBytes;
-        if ((needed - carry) / grant.goodputBytesPerSlot > m_csiPeriodSlots)
+        if ((needed - carry) / grant.goodputBytesPerSlot > MaxStepSlots())
         {
             continue; // not within this step
         }

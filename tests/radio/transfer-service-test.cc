@@ -192,17 +192,43 @@ MakeSingleElementArray()
     return array;
 }
 
-/**
- * UEs and gNBs on the x axis at the given abscissas (m); round-robin scheduling, fixed MCS.
- * \param engine ns3::RadioNetwork (slot level) or ns3::FlowRadioNetwork
- */
+/// A radio engine under test: the slot engine, or the flow engine with a step length.
+struct Engine
+{
+    TypeId type;
+    uint32_t stepSlots{0}; //!< FlowRadioNetwork's StepSlots (0: the CSI period)
+
+    bool IsFlow() const
+    {
+        return type == FlowRadioNetwork::GetTypeId();
+    }
+
+    std::string GetName() const
+    {
+        return type.GetName() + (IsFlow() ? ", StepSlots " + std::to_string(stepSlots) : "");
+    }
+};
+
+Engine
+SlotEngine()
+{
+    return {RadioNetwork::GetTypeId()};
+}
+
+Engine
+FlowEngine(uint32_t stepSlots)
+{
+    return {FlowRadioNetwork::GetTypeId(), stepSlots};
+}
+
+/// UEs and gNBs on the x axis at the given abscissas (m); round-robin scheduling, fixed MCS.
 Deployment
 MakeDeployment(const std::vector<double>& gnbXm,
                const std::vector<double>& ueXm,
                uint8_t fixedMcs,
                double gnbTxPowerDbm,
                bool harq,
-               TypeId engine)
+               const Engine& engine)
 {
     const OfdmaGrid grid = MakeGrid();
     auto pathloss =
@@ -223,7 +249,11 @@ MakeDeployment(const std::vector<double>& gnbXm,
     }
     d.linkAdaptation = CreateObject<LinkAdaptation>();
     d.linkAdaptation->SetAttribute("FixedMcs", UintegerValue(fixedMcs));
-    ObjectFactory factory(engine.GetName());
+    ObjectFactory factory(engine.type.GetName());
+    if (engine.IsFlow())
+    {
+        factory.Set("StepSlots", UintegerValue(engine.stepSlots));
+    }
     d.network = factory.Create<RadioNetwork>();
     d.network->SetAttribute("Scheduler", StringValue("ns3::RoundRobinScheduler"));
     d.network->SetAttribute("GnbTxPowerDbm", DoubleValue(gnbTxPowerDbm));
@@ -381,7 +411,7 @@ class TwoCellFixture
     static constexpr uint8_t kMcs = 20; // 256QAM, R = 682.5/1024 (TS 38.214 Table 5.1.3.1-2)
     static constexpr uint64_t kBackhaulRateBps = 1000000000;
 
-    TwoCellFixture(Time backhaulDelay, TypeId engine)
+    TwoCellFixture(Time backhaulDelay, const Engine& engine)
         : m_backhaulDelay(backhaulDelay)
     {
         m_deployment = MakeDeployment({0.0, kIsdM},
@@ -515,7 +545,7 @@ class TransferRouteTestCase : public TestCase
                           uint64_t bytes,
                           Time backhaulDelay,
                           std::string route,
-                          TypeId engine)
+                          const Engine& engine)
         : TestCase(ToString(source) + " to " + ToString(destination) + ", " +
                    std::to_string(bytes) + " B, backhaul delay " +
                    std::to_string(backhaulDelay.GetMicroSeconds()) + " us, takes route " + route +
@@ -556,7 +586,7 @@ class TransferRouteTestCase : public TestCase
         }
 
         // A flow-level step reports transmission 0 (HARQ folded into its goodput).
-        const uint8_t firstTransmission = m_engine == FlowRadioNetwork::GetTypeId() ? 0 : 1;
+        const uint8_t firstTransmission = m_engine.IsFlow() ? 0 : 1;
         uint32_t failedOrRepeated = 0;
         double lowestSinrDb[2] = {1e9, 1e9};
         fixture.GetNetwork()->TraceConnectWithoutContext(
@@ -620,7 +650,7 @@ class TransferRouteTestCase : public TestCase
     uint64_t m_bytes;
     Time m_backhaulDelay;
     std::string m_route;
-    TypeId m_engine;
+    Engine m_engine;
 };
 
 /**
@@ -631,7 +661,7 @@ class TransferRouteTestCase : public TestCase
 class TransferFifoTestCase : public TestCase
 {
   public:
-    explicit TransferFifoTestCase(TypeId engine)
+    explicit TransferFifoTestCase(const Engine& engine)
         : TestCase("two transfers on one uplink are served FIFO, one trace each (" +
                    engine.GetName() + ")"),
           m_engine(engine)
@@ -682,7 +712,7 @@ class TransferFifoTestCase : public TestCase
         Simulator::Destroy();
     }
 
-    TypeId m_engine;
+    Engine m_engine;
 };
 
 /// TransferService rejects zero bytes, unknown or null nodes and source == destination.
@@ -697,7 +727,7 @@ class TransferErrorTestCase : public TestCase
   private:
     void DoRun() override
     {
-        TwoCellFixture fixture(MilliSeconds(1), RadioNetwork::GetTypeId());
+        TwoCellFixture fixture(MilliSeconds(1), SlotEngine());
         auto service = fixture.GetService();
         uint32_t traced = 0;
         service->TraceConnectWithoutContext(
@@ -737,7 +767,7 @@ struct MarginalLink
     static constexpr uint8_t kMcs = 10;
     static constexpr double kDistanceM = 100.0;
 
-    MarginalLink(bool harq, TypeId engine)
+    MarginalLink(bool harq, const Engine& engine)
     {
         const OfdmaGrid grid = MakeGrid();
         const uint32_t numPrbs = grid.GetNumPrbs();
@@ -786,7 +816,7 @@ class HarqMarginalLinkTestCase : public TestCase
     {
         const uint64_t blocks = 100;
         const OfdmaGrid grid = MakeGrid();
-        MarginalLink link(m_harq, RadioNetwork::GetTypeId());
+        MarginalLink link(m_harq, SlotEngine());
         Deployment& d = link.deployment;
         const LinkDecision& full = link.fullBlock;
         const double targetSinrDb = link.sinrDb;
@@ -886,7 +916,7 @@ class FlowGoodputTestCase : public TestCase
 
   private:
     /// Completion time of a transfer of `bytes` on the marginal link, in slots.
-    double CompletionSlots(TypeId engine, uint64_t bytes, uint32_t run) const
+    double CompletionSlots(const Engine& engine, uint64_t bytes, uint32_t run) const
     {
         RngSeedManager::SetRun(run);
         MarginalLink link(m_harq, engine);
@@ -905,7 +935,7 @@ class FlowGoodputTestCase : public TestCase
     void DoRun() override
     {
         const uint64_t run = RngSeedManager::GetRun();
-        MarginalLink reference(m_harq, RadioNetwork::GetTypeId());
+        MarginalLink reference(m_harq, SlotEngine());
         Simulator::Destroy();
         const auto& la = *reference.deployment.linkAdaptation;
         const uint32_t maxTransmissions = m_harq ? 4 : 1; // HarqMaxTransmissions default
@@ -928,17 +958,20 @@ class FlowGoodputTestCase : public TestCase
         {
             ++k;
         }
-        NS_TEST_EXPECT_MSG_EQ_TOL(CompletionSlots(FlowRadioNetwork::GetTypeId(), bytes, 1),
-                                  k,
-                                  1e-9,
-                                  "flow engine: closed form");
+        for (uint32_t stepSlots : {0U, 40U})
+        {
+            NS_TEST_EXPECT_MSG_EQ_TOL(CompletionSlots(FlowEngine(stepSlots), bytes, 1),
+                                      k,
+                                      1e-9,
+                                      "flow engine, StepSlots " << stepSlots << ": closed form");
+        }
 
         const uint32_t runs = 20;
         double sum = 0;
         double sumSquares = 0;
         for (uint32_t r = 1; r <= runs; ++r)
         {
-            const double slots = CompletionSlots(RadioNetwork::GetTypeId(), bytes, r);
+            const double slots = CompletionSlots(SlotEngine(), bytes, r);
             sum += slots;
             sumSquares += slots * slots;
         }
@@ -967,8 +1000,8 @@ class TransferServiceTestSuite : public TestSuite
         const uint64_t bytes = 100000;
         const Time delay = MilliSeconds(1);
         // Both engines follow the closed forms: with a fixed MCS and no block errors, a
-        // flow-level step carries exactly the TBS per slot.
-        for (TypeId engine : {RadioNetwork::GetTypeId(), FlowRadioNetwork::GetTypeId()})
+        // flow-level step of any length carries exactly the TBS per slot.
+        for (const Engine& engine : {SlotEngine(), FlowEngine(0), FlowEngine(40)})
         {
             // The backhaul leg (0.8 ms + delay) ends mid-slot with 1 ms, on a slot boundary
             // with 1.2 ms.
