@@ -456,13 +456,19 @@ Run(int argc, char** argv)
     RadioHelper radio;
     try
     {
+        radio.SetEngine(c.radio);
+    }
+    catch (const std::invalid_argument& e)
+    {
+        ThrowBadArgument("radio", c.radio, e.what());
+    }
+    try
+    {
         radio.SetEngine(c.radio, c.flowStepSlots);
     }
     catch (const std::invalid_argument& e)
     {
-        ThrowBadArgument("radio/flowStepSlots",
-                         c.radio + "/" + std::to_string(c.flowStepSlots),
-                         e.what());
+        ThrowBadArgument("flowStepSlots", std::to_string(c.flowStepSlots), e.what());
     }
     try
     {

@@ -31,6 +31,7 @@ expect_error ues --ues=0
 expect_error numerology --numerology=7
 expect_error scheduler --scheduler=fifo
 expect_error radio --radio=fluid
+expect_error flowStepSlots --flowStepSlots=40
 expect_error frequencyHz --frequencyHz=200e9
 mkdir -p "$TMP/readonly"
 chmod 555 "$TMP/readonly"

@@ -21,15 +21,22 @@ for f in rounds.csv devices.csv summary.csv; do
 done
 cmp -s "$TMP/a/devices.csv" "$TMP/c/devices.csv" &&
     { echo "FAIL: --RngRun=2 gave the same trace"; failures=$((failures + 1)); }
-# The flow-level radio engine runs the same rounds and is reproducible too.
-for run in flow1 flow2; do
-    "$BUILD/split-fedft" "${small[@]}" --radio=flow --outDir="$TMP/$run" >/dev/null 2>&1 ||
-        { echo "FAIL: --radio=flow ($run)"; failures=$((failures + 1)); }
+# The flow-level radio engine runs the same rounds and is reproducible too, also with
+# steps longer than the CSI period.
+flow_runs=(flow1 flow2 step1 step2)
+for run in "${flow_runs[@]}"; do
+    step=0
+    [[ $run == step* ]] && step=40
+    "$BUILD/split-fedft" "${small[@]}" --radio=flow --flowStepSlots=$step --outDir="$TMP/$run" \
+        >/dev/null 2>&1 || { echo "FAIL: --radio=flow --flowStepSlots=$step ($run)"; failures=$((failures + 1)); }
+    [ "$(wc -l <"$TMP/$run/rounds.csv")" = "$(wc -l <"$TMP/a/rounds.csv")" ] ||
+        { echo "FAIL: $run wrote another number of rounds"; failures=$((failures + 1)); }
 done
-cmp -s "$TMP/flow1/rounds.csv" "$TMP/flow2/rounds.csv" ||
-    { echo "FAIL: --radio=flow is not reproducible"; failures=$((failures + 1)); }
-[ "$(wc -l <"$TMP/flow1/rounds.csv")" = "$(wc -l <"$TMP/a/rounds.csv")" ] ||
-    { echo "FAIL: --radio=flow wrote another number of rounds"; failures=$((failures + 1)); }
+for pair in "flow1 flow2" "step1 step2"; do
+    read -r first second <<<"$pair"
+    cmp -s "$TMP/$first/rounds.csv" "$TMP/$second/rounds.csv" ||
+        { echo "FAIL: $first and $second differ"; failures=$((failures + 1)); }
+done
 [ -s "$TMP/a/run.json" ] || { echo "FAIL: no run.json"; failures=$((failures + 1)); }
 
 expect_error() {
@@ -76,6 +83,7 @@ expect_error "splitPoint=2" --splitPoint=2
 expect_error "devices=0" --devices=0
 expect_error "radioScheduler=edf" --radioScheduler=edf
 expect_error "radio=fluid" --radio=fluid
+expect_error "needs the flow engine" --flowStepSlots=40
 expect_error "feature input" --model=lam-tiny
 expect_error "no-such-model" --model=no-such-model
 expect_error "short by" --batchSize=200000
