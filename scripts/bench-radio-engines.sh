@@ -19,30 +19,37 @@ echo "|---|---|---:|---:|---:|---:|---:|"
 for preset in default tiny; do
     extra=()
     [ "$preset" = tiny ] && extra=(--model=csi-predictor-tiny --rounds=8 --localSteps=4)
-    for engine in slot flow; do
-        run=$OUT/$preset-$engine
+    # engine:flowStepSlots; "flow:40" is the flow engine with 40-slot (20 ms) steps.
+    for config in slot:0 flow:0 flow:40; do
+        engine=${config%:*}
+        step=${config#*:}
+        run=$OUT/$preset-$engine-$step
         rm -rf "$run"
-        # The base model is pretrained once per preset and shared by both engines.
-        args=("${extra[@]}" --radio="$engine" --baseModel="$OUT/base-$preset.ckpt" --outDir="$run")
+        # The base model is pretrained once per preset and shared by all engines.
+        args=("${extra[@]}" --radio="$engine" --flowStepSlots="$step"
+            --baseModel="$OUT/base-$preset.ckpt" --outDir="$run")
         "$BUILD/split-fedft" "${args[@]}" >"$run.full.log" 2>&1
         "$BUILD/split-fedft" "${args[@]}" --resume=true >"$run.replay.log" 2>&1
         read -r simulated full < <(wall "$run.full.log")
         read -r _ replay < <(wall "$run.replay.log")
-        awk -v p="$preset" -v e="$engine" -v s="$simulated" -v f="$full" -v r="$replay" 'BEGIN {
+        awk -v p="$preset" -v e="$engine, step $step" -v s="$simulated" -v f="$full" -v r="$replay" 'BEGIN {
             printf "| %s | %s | %.1f s | %.1f s | %.2f s | %.1f ms | %.0f %% |\n",
                    p, e, s, f, r, 1000 * r / s, 100 * r / f }'
     done
 done
 
 echo
-echo "| radio-cell, 1 cell, 8 UEs, full buffer both directions, 20 s simulated | slot | flow |"
-echo "|---|---:|---:|"
+echo "| radio-cell, 1 cell, 8 UEs, full buffer both directions, 20 s simulated | slot | flow | flow, 40-slot steps |"
+echo "|---|---:|---:|---:|"
 for speed in 0.833 8.33; do
     row="| UEs at $speed m/s (wall, whole program)"
-    for engine in slot flow; do
+    for config in slot:0 flow:0 flow:40; do
+        engine=${config%:*}
+        step=${config#*:}
         /usr/bin/time -f %e -o "$OUT/time" "$BUILD/radio-cell" --sites=1 --sectors=1 --ues=8 \
             --ueSpeed="$speed" --duration=20 --direction=both --slotTrace=false \
-            --radio="$engine" --outDir="$OUT/radio-cell-$speed-$engine" >/dev/null 2>&1
+            --radio="$engine" --flowStepSlots="$step" \
+            --outDir="$OUT/radio-cell-$speed-$engine-$step" >/dev/null 2>&1
         row="$row | $(cat "$OUT/time") s"
     done
     echo "$row |"

@@ -2,6 +2,7 @@
 
 #include "radio/tbs-calculator.h"
 
+#include "ns3/abort.h"
 #include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
@@ -252,6 +253,9 @@ LinkAdaptation::GetThresholds() const
         m_thresholds.cqiPrbBytes[cqi] =
             McsTable::GetMcs(m_mcsTable, McsFromCqi(cqi)).spectralEfficiency *
             bytesPerUnitEfficiency;
+        NS_ABORT_MSG_IF(cqi > 1 && !(m_thresholds.cqiDb[cqi] >= m_thresholds.cqiDb[cqi - 1]),
+                        "CQI " << +cqi << "'s SINR threshold " << m_thresholds.cqiDb[cqi]
+                               << " dB is below CQI " << cqi - 1 << "'s; check the BLER model");
     }
     return m_thresholds;
 }
@@ -370,20 +374,22 @@ LinkAdaptation::EstimateBytesPerPrb(double prbSinrDb) const
 namespace
 {
 
-/// Bytes per PRB of the highest CQI whose threshold the SINR reaches (0 below CQI 1).
+/**
+ * Bytes per PRB of the highest CQI whose threshold the SINR reaches (0 below CQI 1). The
+ * thresholds do not decrease with the CQI (checked where they are built), so that CQI is the
+ * number of thresholds reached: a count without branches, the hot spot of a CSI report.
+ */
 double
 CqiPrbBytes(double prbSinrLinear,
             const std::vector<double>& cqiLinear,
             const std::vector<double>& cqiPrbBytes)
 {
-    for (uint8_t cqi = McsTable::kMaxCqi; cqi >= 1; --cqi)
+    uint32_t cqi = 0;
+    for (uint8_t c = 1; c <= McsTable::kMaxCqi; ++c)
     {
-        if (prbSinrLinear >= cqiLinear[cqi])
-        {
-            return cqiPrbBytes[cqi];
-        }
+        cqi += prbSinrLinear >= cqiLinear[c];
     }
-    return 0;
+    return cqiPrbBytes[cqi];
 }
 
 } // namespace
