@@ -33,7 +33,7 @@ for preset in default tiny; do
         read -r simulated full < <(wall "$run.full.log")
         read -r _ replay < <(wall "$run.replay.log")
         awk -v p="$preset" -v e="$engine, step $step" -v s="$simulated" -v f="$full" -v r="$replay" 'BEGIN {
-            printf "| %s | %s | %.1f s | %.1f s | %.2f s | %.1f ms | %.0f %% |\n",
+            printf "| %s | %s | %.1f s | %.1f s | %.2f s | %.1f ms | %.1f %% |\n",
                    p, e, s, f, r, 1000 * r / s, 100 * r / f }'
     done
 done
