@@ -92,12 +92,12 @@ RadioHelper::SetEngine(const std::string& engine, uint32_t flowStepSlots)
     else if (engine == "flow")
     {
         m_networkFactory.SetTypeId(FlowRadioNetwork::GetTypeId());
-        m_networkFactory.Set("StepSlots", UintegerValue(flowStepSlots));
     }
     else
     {
         throw std::invalid_argument("unknown radio engine '" + engine + "' (slot or flow)");
     }
+    m_flowStepSlots = flowStepSlots;
 }
 
 void
@@ -187,7 +187,14 @@ RadioHelper::Install(uint32_t numUes, double ueSpeedMps, int64_t stream)
     }
 
     d.linkAdaptation = m_linkAdaptationFactory.Create<LinkAdaptation>();
-    d.network = m_networkFactory.Create<RadioNetwork>();
+    // StepSlots on a copy, so that a later SetEngine("slot") leaves no flow attribute behind;
+    // 0 keeps the attribute's value (e.g. --ns3::FlowRadioNetwork::StepSlots).
+    ObjectFactory networkFactory = m_networkFactory;
+    if (networkFactory.GetTypeId() == FlowRadioNetwork::GetTypeId() && m_flowStepSlots != 0)
+    {
+        networkFactory.Set("StepSlots", UintegerValue(m_flowStepSlots));
+    }
+    d.network = networkFactory.Create<RadioNetwork>();
     d.network->AssignStreams(stream);
     d.network->Setup(*m_grid, d.channel, d.linkAdaptation);
     d.backhaul = m_backhaulFactory.Create<BackhaulNetwork>();

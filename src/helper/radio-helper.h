@@ -70,7 +70,7 @@ class RadioHelper
      * The radio engine: "slot" (RadioNetwork: every slot, the default) or "flow"
      * (FlowRadioNetwork: one step per CSI period, or per `flowStepSlots` slots if that is
      * not 0, at the expected goodput; see docs/radio-model.md). Attributes set with
-     * SetNetworkAttribute() are kept.
+     * SetNetworkAttribute() are kept; a non-zero `flowStepSlots` overrides StepSlots.
      * \throws std::invalid_argument for another engine, or a step with the slot engine
      */
     void SetEngine(const std::string& engine, uint32_t flowStepSlots = 0);
@@ -104,6 +104,7 @@ class RadioHelper
     ObjectFactory m_channelFactory;
     ObjectFactory m_linkAdaptationFactory;
     ObjectFactory m_networkFactory;
+    uint32_t m_flowStepSlots{0}; //!< FlowRadioNetwork's StepSlots, set at Install()
     ObjectFactory m_backhaulFactory;
     ObjectFactory m_gnbArrayFactory;
     ObjectFactory m_ueArrayFactory;

@@ -12,6 +12,7 @@
 #include "ns3/uinteger.h"
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 using namespace ns3;
@@ -146,12 +147,67 @@ class FlowVersusSlotTestCase : public TestCase
     double m_highRatio;
 };
 
+/**
+ * RadioHelper's engine choice: a flow step given to SetEngine() reaches the network, 0
+ * keeps the attribute's value (as set with --ns3::FlowRadioNetwork::StepSlots), the slot
+ * engine after a flow one installs cleanly, and a step with the slot engine is refused.
+ */
+class EngineSelectionTestCase : public TestCase
+{
+  public:
+    EngineSelectionTestCase()
+        : TestCase("RadioHelper::SetEngine applies the flow step, and only to the flow engine")
+    {
+    }
+
+  private:
+    static uint64_t InstalledStepSlots(RadioHelper& radio)
+    {
+        RadioDeployment d = radio.Install(1, 0, 0);
+        UintegerValue step;
+        d.network->GetAttribute("StepSlots", step);
+        Simulator::Destroy();
+        return step.Get();
+    }
+
+    void DoRun() override
+    {
+        RadioHelper radio;
+        radio.SetCarrier(3.5e9, 20e6, 1);
+        radio.SetLayoutAttribute("NumSites", UintegerValue(1));
+        radio.SetLayoutAttribute("SectorsPerSite", UintegerValue(1));
+        radio.SetEngine("flow", 40);
+        NS_TEST_EXPECT_MSG_EQ(InstalledStepSlots(radio), 40, "the step given to SetEngine");
+        Config::SetDefault("ns3::FlowRadioNetwork::StepSlots", UintegerValue(8));
+        radio.SetEngine("flow");
+        NS_TEST_EXPECT_MSG_EQ(InstalledStepSlots(radio), 8, "0 keeps the attribute's value");
+        Config::SetDefault("ns3::FlowRadioNetwork::StepSlots", UintegerValue(0));
+        radio.SetEngine("slot");
+        RadioDeployment d = radio.Install(1, 0, 0);
+        NS_TEST_EXPECT_MSG_EQ(DynamicCast<FlowRadioNetwork>(d.network),
+                              nullptr,
+                              "slot engine after a flow one");
+        Simulator::Destroy();
+        bool refused = false;
+        try
+        {
+            radio.SetEngine("slot", 40);
+        }
+        catch (const std::invalid_argument& e)
+        {
+            refused = std::string(e.what()).find("needs the flow engine") != std::string::npos;
+        }
+        NS_TEST_EXPECT_MSG_EQ(refused, true, "a flow step with the slot engine");
+    }
+};
+
 class FlowRadioNetworkTestSuite : public TestSuite
 {
   public:
     FlowRadioNetworkTestSuite()
         : TestSuite("radio-flow-network", TestSuite::UNIT)
     {
+        AddTestCase(new EngineSelectionTestCase, TestCase::QUICK);
         for (uint32_t stepSlots : {0U, 40U})
         {
             const double pfHigh = stepSlots == 0 ? 1.12 : 1.18;
