@@ -1,5 +1,6 @@
 #include "run-metadata.h"
 
+#include "edge-lam-git.h"
 #include "edge-lam-version.h"
 #include "helper/atomic-file.h"
 

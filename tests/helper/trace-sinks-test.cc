@@ -1,4 +1,5 @@
 // Tests of the KPI trace sinks: AtomicFile, KpiCsvWriter and RunMetadata.
+#include "edge-lam-git.h"
 #include "edge-lam-version.h"
 #include "helper/atomic-file.h"
 #include "helper/kpi-csv-writer.h"
