@@ -68,6 +68,7 @@ struct SplitFedConfig
     double learningRate{5e-4};
     std::string precision{"fp32"};
     uint32_t trainDrops{12};
+    uint32_t pretrainDrops{48};
     uint32_t validationDrops{4};
     double snrDb{20};
     double ueSpeedKmh{30};
@@ -223,7 +224,7 @@ BaseModelMetadata(const SplitFedConfig& c, const LamConfig& lam)
     return {{"model", model.str()},
             {"pretrain_steps", int64_t(c.pretrainSteps)},
             {"pretrain_snr_db", ExactDecimal(c.pretrainSnrDb)},
-            {"train_drops", int64_t(c.trainDrops)},
+            {"pretrain_drops", int64_t(c.pretrainDrops)},
             {"ue_speed_kmh", ExactDecimal(c.ueSpeedKmh)},
             {"rng_seed", int64_t(RngSeedManager::GetSeed())},
             {"rng_run", int64_t(RngSeedManager::GetRun())},
@@ -327,6 +328,10 @@ Run(int argc, char** argv)
     args.Add("pretrainSnrDb",
              "estimation SNR of the generic pretraining CSI (dB)",
              c.pretrainSnrDb);
+    args.Add("pretrainDrops",
+             "drops of the generic pretraining corpus (32 sequences each; the lever on the "
+             "base model's NMSE)",
+             c.pretrainDrops);
     args.Add("baseModel",
              "file of the pretrained base model: loaded if it exists (written by a run with "
              "the same model, pretraining arguments, seed and run), else pretrained and saved "
@@ -361,9 +366,9 @@ Run(int argc, char** argv)
         ThrowBadArgument("devices", "0", "at least one device is needed");
     }
     if (c.rounds == 0 || c.localSteps == 0 || c.batchSize == 0 || c.trainDrops == 0 ||
-        c.validationDrops == 0)
+        c.validationDrops == 0 || c.pretrainDrops == 0)
     {
-        ThrowBadArgument("rounds/localSteps/batchSize/trainDrops/validationDrops",
+        ThrowBadArgument("rounds/localSteps/batchSize/trainDrops/validationDrops/pretrainDrops",
                          "0",
                          "must all be positive");
     }
@@ -535,7 +540,7 @@ Run(int argc, char** argv)
         pretrainTask.Generate(bsPosition + Vector(0, 0, 0),
                               bsPosition + genericUe - Vector(0, 0, bsPosition.z),
                               Vector(c.ueSpeedKmh / 3.6, 0, 0),
-                              4 * c.trainDrops);
+                              c.pretrainDrops);
 
     // The base model, pretrained centrally, then frozen with adapters.
     GptModel global(lam);

@@ -63,7 +63,8 @@ if ! "$BUILD/split-fedft" "${small[@]}" --scheme=federated --batchSize=200000 --
     failures=$((failures + 1))
 fi
 # --baseModel: the first run pretrains and saves the base, the second loads it; both give
-# the trace of a run without the file. A base pretrained with other arguments is refused.
+# the trace of a run without the file. A base pretrained with other pretraining arguments
+# is refused.
 "$BUILD/split-fedft" "${small[@]}" --baseModel="$TMP/base.ckpt" --outDir="$TMP/base1" >/dev/null 2>&1 ||
     { echo "FAIL: --baseModel (pretrain and save)"; failures=$((failures + 1)); }
 log=$("$BUILD/split-fedft" "${small[@]}" --baseModel="$TMP/base.ckpt" --outDir="$TMP/base2" 2>&1)
@@ -74,6 +75,12 @@ for run in base1 base2; do
         { echo "FAIL: --baseModel run $run differs from a run without it"; failures=$((failures + 1)); }
 done
 expect_error "pretrain_steps = 5, this run has pretrain_steps = 6" --pretrainSteps=6 --baseModel="$TMP/base.ckpt"
+expect_error "pretrain_drops = 48, this run has pretrain_drops = 96" --pretrainDrops=96 --baseModel="$TMP/base.ckpt"
+# The devices' data do not enter the base: a base is reused across --trainDrops.
+log=$("$BUILD/split-fedft" "${small[@]}" --trainDrops=2 --baseModel="$TMP/base.ckpt" --outDir="$TMP/base3" 2>&1)
+grep -q "base model csi-predictor-tiny loaded from" <<<"$log" ||
+    { echo "FAIL: --baseModel not reused with another --trainDrops: $log"; failures=$((failures + 1)); }
+expect_error "pretrainDrops" --pretrainDrops=0
 expect_error "scheme=ring" --scheme=ring
 expect_error "policy=random" --scheme=central --policy=random
 expect_error "dp=true" --scheme=local --dp=true
