@@ -68,7 +68,7 @@ struct SplitFedConfig
     double learningRate{5e-4};
     std::string precision{"fp32"};
     uint32_t trainDrops{12};
-    uint32_t pretrainDrops{48};
+    uint32_t pretrainDrops{1000};
     uint32_t validationDrops{4};
     double snrDb{20};
     double ueSpeedKmh{30};

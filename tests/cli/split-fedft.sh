@@ -9,7 +9,8 @@ BUILD=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 failures=0
-small=(--model=csi-predictor-tiny --devices=2 --rounds=2 --trainDrops=1 --validationDrops=1 --pretrainSteps=5 --localSteps=1)
+small=(--model=csi-predictor-tiny --devices=2 --rounds=2 --trainDrops=1 --pretrainDrops=4 --validationDrops=1
+    --pretrainSteps=5 --localSteps=1)
 for run in a b; do
     "$BUILD/split-fedft" "${small[@]}" --outDir="$TMP/$run" >/dev/null 2>&1 ||
         { echo "FAIL: run $run"; failures=$((failures + 1)); }
@@ -75,7 +76,7 @@ for run in base1 base2; do
         { echo "FAIL: --baseModel run $run differs from a run without it"; failures=$((failures + 1)); }
 done
 expect_error "pretrain_steps = 5, this run has pretrain_steps = 6" --pretrainSteps=6 --baseModel="$TMP/base.ckpt"
-expect_error "pretrain_drops = 48, this run has pretrain_drops = 96" --pretrainDrops=96 --baseModel="$TMP/base.ckpt"
+expect_error "pretrain_drops = 4, this run has pretrain_drops = 8" --pretrainDrops=8 --baseModel="$TMP/base.ckpt"
 # The devices' data do not enter the base: a base is reused across --trainDrops.
 log=$("$BUILD/split-fedft" "${small[@]}" --trainDrops=2 --baseModel="$TMP/base.ckpt" --outDir="$TMP/base3" 2>&1)
 grep -q "base model csi-predictor-tiny loaded from" <<<"$log" ||
