@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The same seed and arguments give byte-identical traces (slot and flow engines); another
-# --RngRun gives different ones.
+# --RngRun gives different ones; run.json names the commit of the source tree that was
+# built (git describe is read at every build, not only when CMake configures).
 set -euo pipefail
+SRC=$1
 BUILD=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -20,6 +22,11 @@ if cmp -s "$TMP/a/slots.csv" "$TMP/c/slots.csv"; then
     exit 1
 fi
 grep -q '"rngRun": 2' "$TMP/c/run.json" || { echo "FAIL: run.json lacks rngRun 2"; cat "$TMP/c/run.json"; exit 1; }
+if git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1; then
+    built=$(git -C "$SRC" describe --always --dirty)
+    grep -q "\"gitDescribe\": \"$built\"" "$TMP/a/run.json" ||
+        { echo "FAIL: run.json does not name $built (built before the last commit or edit?)"; grep gitDescribe "$TMP/a/run.json"; exit 1; }
+fi
 # The flow-level engine is deterministic too.
 "$BUILD/radio-cell" "${ARGS[@]}" --radio=flow --outDir="$TMP/f1" >/dev/null
 "$BUILD/radio-cell" "${ARGS[@]}" --radio=flow --outDir="$TMP/f2" >/dev/null
