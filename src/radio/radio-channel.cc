@@ -238,13 +238,10 @@ RadioChannel::FadingGain(uint32_t cell,
     const auto& aArray = m_cells[cell].array;
     const auto& bArray = m_ues[ue].array;
     Ptr<const Matrix::ChannelMatrix> channel = m_fading->GetChannel(a, b, aArray, bArray);
-    if (channel != cache.channel || gnbWeights != cache.gnbWeights || ueWeights != cache.ueWeights)
+    const bool newChannel = channel != cache.channel;
+    if (newChannel)
     {
         Ptr<const Matrix::ChannelParams> params = m_fading->GetParams(a, b);
-        // The matrix H[u][s][cluster] may have been generated in the b -> a direction.
-        const bool reverse = channel->IsReverse(aArray->GetId(), bArray->GetId());
-        const auto& sW = reverse ? ueWeights : gnbWeights;
-        const auto& uW = reverse ? gnbWeights : ueWeights;
         // Arrival/departure angles as seen from the direction the matrix was generated in.
         const bool sameDirection = params->m_nodeIds == channel->m_nodeIds;
         const auto& zoa = params->m_angle[sameDirection ? Matrix::ZOA_INDEX : Matrix::ZOD_INDEX];
@@ -262,6 +259,24 @@ RadioChannel::FadingGain(uint32_t cell,
         cache.clusters.resize(numClusters);
         for (std::size_t c = 0; c < numClusters; ++c)
         {
+            const double delayS = params->m_delay[c];
+            ClusterTerm& term = cache.clusters[c];
+            term.delayAtFirstPrb = std::polar(1.0, -2 * M_PI * m_firstPrbCentreHz * delayS);
+            term.prbStep = std::polar(1.0, -2 * M_PI * m_prbBandwidthHz * delayS);
+            term.rxDirection = unitVector(zoa[c], aoa[c]);
+            term.txDirection = unitVector(zod[c], aod[c]);
+            term.scattererTerm = 2 * params->m_alpha[c] * params->m_D[c];
+        }
+        cache.channel = channel;
+    }
+    if (newChannel || gnbWeights != cache.gnbWeights || ueWeights != cache.ueWeights)
+    {
+        // The matrix H[u][s][cluster] may have been generated in the b -> a direction.
+        const bool reverse = channel->IsReverse(aArray->GetId(), bArray->GetId());
+        const auto& sW = reverse ? ueWeights : gnbWeights;
+        const auto& uW = reverse ? gnbWeights : ueWeights;
+        for (std::size_t c = 0; c < cache.clusters.size(); ++c)
+        {
             std::complex<double> longTerm = 0;
             for (std::size_t s = 0; s < sW.size(); ++s)
             {
@@ -272,15 +287,8 @@ RadioChannel::FadingGain(uint32_t cell,
                 }
                 longTerm += sW[s] * rxSum;
             }
-            const double delayS = params->m_delay[c];
-            cache.clusters[c] = {longTerm *
-                                     std::polar(1.0, -2 * M_PI * m_firstPrbCentreHz * delayS),
-                                 std::polar(1.0, -2 * M_PI * m_prbBandwidthHz * delayS),
-                                 unitVector(zoa[c], aoa[c]),
-                                 unitVector(zod[c], aod[c]),
-                                 2 * params->m_alpha[c] * params->m_D[c]};
+            cache.clusters[c].atFirstPrb = longTerm * cache.clusters[c].delayAtFirstPrb;
         }
-        cache.channel = channel;
         cache.gnbWeights = gnbWeights;
         cache.ueWeights = ueWeights;
     }

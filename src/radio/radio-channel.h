@@ -89,19 +89,22 @@ class RadioChannel : public Object
         Ptr<PhasedArrayModel> array;
     };
 
-    /// What does not change between fading updates of a link: per cluster, the
-    /// beamformed long-term term with the delay phase at the first PRB, the delay phase
-    /// step between PRBs, and the Doppler geometry.
+    /// What does not change between fading updates of a link: per cluster, the delay
+    /// phases and the Doppler geometry (fixed by the channel matrix), and the beamformed
+    /// long-term term (fixed by the matrix and the beams).
     struct ClusterTerm
     {
-        std::complex<double> atFirstPrb;
-        std::complex<double> prbStep;
+        std::complex<double> delayAtFirstPrb; //!< exp(-j 2 pi f_first tau)
+        std::complex<double> prbStep;         //!< exp(-j 2 pi B_prb tau)
         Vector rxDirection;   //!< unit vector of the cluster's arrival at the u-node
         Vector txDirection;   //!< unit vector of the cluster's departure at the s-node
         double scattererTerm; //!< 2 alpha D of TR 37.885 (moving scatterers), m/s
+        std::complex<double> atFirstPrb; //!< beamformed term times delayAtFirstPrb
     };
 
-    /// Cluster terms of one link, valid for one channel matrix and one pair of beams.
+    /// Cluster terms of one link: the geometry is valid for one channel matrix, the
+    /// beamformed terms for that matrix and one pair of beams (beams are re-steered far
+    /// more often than ns-3 redraws a matrix, and the geometry costs the trigonometry).
     struct FadingCache
     {
         Ptr<const MatrixBasedChannelModel::ChannelMatrix> channel;
