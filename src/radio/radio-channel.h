@@ -96,9 +96,9 @@ class RadioChannel : public Object
     {
         std::complex<double> delayAtFirstPrb; //!< exp(-j 2 pi f_first tau)
         std::complex<double> prbStep;         //!< exp(-j 2 pi B_prb tau)
-        Vector rxDirection;   //!< unit vector of the cluster's arrival at the u-node
-        Vector txDirection;   //!< unit vector of the cluster's departure at the s-node
-        double scattererTerm; //!< 2 alpha D of TR 37.885 (moving scatterers), m/s
+        Vector rxDirection;              //!< unit vector of the cluster's arrival at the u-node
+        Vector txDirection;              //!< unit vector of the cluster's departure at the s-node
+        double scattererTerm;            //!< 2 alpha D of TR 37.885 (moving scatterers), m/s
         std::complex<double> atFirstPrb; //!< beamformed term times delayAtFirstPrb
     };
 
