@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace ns3
 {
@@ -23,9 +25,10 @@ FlowRadioNetwork::GetTypeId()
                             .SetParent<RadioNetwork>()
                             .AddConstructor<FlowRadioNetwork>()
                             .AddAttribute("StepSlots",
-                                          "Longest step in slots; 0: CsiPeriodSlots. A step "
-                                          "longer than the CSI period holds its channel, "
-                                          "allocation and report for the whole step.",
+                                          "Longest step in slots, at least CsiPeriodSlots; 0: "
+                                          "CsiPeriodSlots. A step longer than the CSI period "
+                                          "holds its channel, allocation and report for the "
+                                          "whole step.",
                                           UintegerValue(0),
                                           MakeUintegerAccessor(&FlowRadioNetwork::m_maxStepSlots),
                                           MakeUintegerChecker<uint32_t>());
@@ -77,6 +80,16 @@ FlowRadioNetwork::Slot()
     const uint32_t numUes = GetNumUes();
     if (m_steps == 0)
     {
+        // Checked here, when both attributes are final: a step shorter than the CSI
+        // period would measure a report every step, fresher than the slot engine's.
+        if (m_maxStepSlots != 0 && m_maxStepSlots < m_csiPeriodSlots)
+        {
+            throw std::invalid_argument("FlowRadioNetwork StepSlots " +
+                                        std::to_string(m_maxStepSlots) +
+                                        " is shorter than CsiPeriodSlots " +
+                                        std::to_string(m_csiPeriodSlots) +
+                                        " (0 means one CSI period)");
+        }
         for (auto& carry : m_carryBytes)
         {
             carry.assign(numUes, 0.0);

@@ -32,6 +32,13 @@ expect_error numerology --numerology=7
 expect_error scheduler --scheduler=fifo
 expect_error radio --radio=fluid
 expect_error flowStepSlots --flowStepSlots=40
+# A flow step shorter than the CSI period is refused when the engine starts, naming both.
+msg=$("$BUILD/radio-cell" --duration=0.01 --radio=flow --flowStepSlots=3 --outDir="$TMP/out-short" 2>&1)
+if [ $? -eq 0 ] || ! grep -q "StepSlots 3 is shorter than CsiPeriodSlots 5" <<<"$msg" ||
+    [[ -n "$(ls -A "$TMP/out-short" 2>/dev/null)" ]]; then
+    echo "FAIL: a 3-slot flow step: $msg"
+    failures=$((failures + 1))
+fi
 expect_error frequencyHz --frequencyHz=200e9
 mkdir -p "$TMP/readonly"
 chmod 555 "$TMP/readonly"

@@ -150,7 +150,8 @@ class FlowVersusSlotTestCase : public TestCase
 /**
  * RadioHelper's engine choice: a flow step given to SetEngine() reaches the network, 0
  * keeps the attribute's value (as set with --ns3::FlowRadioNetwork::StepSlots), the slot
- * engine after a flow one installs cleanly, and a step with the slot engine is refused.
+ * engine after a flow one installs cleanly, a step with the slot engine is refused, and
+ * so is a flow step shorter than the CSI period.
  */
 class EngineSelectionTestCase : public TestCase
 {
@@ -198,6 +199,22 @@ class EngineSelectionTestCase : public TestCase
             refused = std::string(e.what()).find("needs the flow engine") != std::string::npos;
         }
         NS_TEST_EXPECT_MSG_EQ(refused, true, "a flow step with the slot engine");
+        // A step shorter than the CSI period (5 slots) is refused when the engine starts.
+        radio.SetEngine("flow", 3);
+        RadioDeployment shortStep = radio.Install(1, 0, 0);
+        shortStep.network->Start();
+        refused = false;
+        try
+        {
+            Simulator::Run();
+        }
+        catch (const std::invalid_argument& e)
+        {
+            refused = std::string(e.what()).find("StepSlots 3 is shorter than CsiPeriodSlots 5") !=
+                      std::string::npos;
+        }
+        Simulator::Destroy();
+        NS_TEST_EXPECT_MSG_EQ(refused, true, "a step shorter than the CSI period");
     }
 };
 
