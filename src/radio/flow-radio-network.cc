@@ -84,11 +84,10 @@ FlowRadioNetwork::Slot()
         // period would measure a report every step, fresher than the slot engine's.
         if (m_maxStepSlots != 0 && m_maxStepSlots < m_csiPeriodSlots)
         {
-            throw std::invalid_argument("FlowRadioNetwork StepSlots " +
-                                        std::to_string(m_maxStepSlots) +
-                                        " is shorter than CsiPeriodSlots " +
-                                        std::to_string(m_csiPeriodSlots) +
-                                        " (0 means one CSI period)");
+            throw std::invalid_argument(
+                "FlowRadioNetwork StepSlots " + std::to_string(m_maxStepSlots) +
+                " is shorter than CsiPeriodSlots " + std::to_string(m_csiPeriodSlots) +
+                " (0 means one CSI period)");
         }
         for (auto& carry : m_carryBytes)
         {
