@@ -21,6 +21,7 @@
 #include "helper/run-metadata.h"
 #include "helper/scenario-arguments.h"
 #include "lam/checkpoint.h"
+#include "lam/fused-adam.h"
 #include "lam/gpt-model.h"
 #include "training/csi-prediction-task.h"
 #include "training/device-selection-baselines.h"
@@ -93,7 +94,7 @@ struct SplitFedConfig
 double
 Pretrain(GptModel& model, const CsiPredictionData& data, uint32_t steps, uint32_t batchSize)
 {
-    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+    FusedAdam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
     const int64_t available = data.inputs.size(0);
     double loss = 0;
     for (uint32_t step = 0; step < steps; ++step)

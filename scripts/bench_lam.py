@@ -182,9 +182,11 @@ def set_threads(torch, threads):
         ctypes.CDLL(path).openblas_set_num_threads(threads)
 
 
-def make_optimizer(torch, model):
+def make_optimizer(torch, model, foreach=False):
+    """Adam as the C++ program's torch::optim::Adam; foreach=True is PyTorch's multi-tensor
+    Adam (the same update, fewer interpreter round trips; 1.13's default is off on CPU)."""
     trainable = [p for p in model.parameters() if p.requires_grad]
-    return torch.optim.Adam(trainable, lr=LEARNING_RATE)
+    return torch.optim.Adam(trainable, lr=LEARNING_RATE, foreach=foreach)
 
 
 def train_step(torch, model, optimizer, tokens, target, phases=None):
@@ -286,23 +288,24 @@ def time_steps(model_path, batch, steps, seconds):
         model = build_model(torch, config, lora)
         for threads in (1, 2):
             set_threads(torch, threads)
-            optimizer = make_optimizer(torch, model)
-            train_step(torch, model, optimizer, tokens, target)  # warm-up
-            ms = []
-            phases = {"forward_ms": [], "backward_ms": [], "adam_ms": []}
-            start = time.perf_counter()
-            while time.perf_counter() - start < seconds or len(ms) < 3:
-                step_start = time.perf_counter()
-                train_step(torch, model, optimizer, tokens, target, phases)
-                ms.append(1e3 * (time.perf_counter() - step_start))
-            split = " ".join(f"{k}={statistics.median(v):.4g}" for k, v in phases.items())
-            print(
-                f"step impl=python model={config.name} mode={'lora' if lora else 'full'} "
-                f"threads={threads} batch={batch} steps={steps} params={count(model, False)} "
-                f"trainable={count(model, True)} ms={statistics.median(ms):.4g} "
-                f"ms_min={min(ms):.4g} runs={len(ms)} {split}",
-                flush=True,
-            )
+            for foreach in (False, True):
+                optimizer = make_optimizer(torch, model, foreach)
+                train_step(torch, model, optimizer, tokens, target)  # warm-up
+                ms = []
+                phases = {"forward_ms": [], "backward_ms": [], "adam_ms": []}
+                start = time.perf_counter()
+                while time.perf_counter() - start < seconds or len(ms) < 3:
+                    step_start = time.perf_counter()
+                    train_step(torch, model, optimizer, tokens, target, phases)
+                    ms.append(1e3 * (time.perf_counter() - step_start))
+                split = " ".join(f"{k}={statistics.median(v):.4g}" for k, v in phases.items())
+                print(
+                    f"step impl=python model={config.name} mode={'lora' if lora else 'full'} "
+                    f"adam={'foreach' if foreach else 'torch'} threads={threads} batch={batch} "
+                    f"steps={steps} params={count(model, False)} trainable={count(model, True)} "
+                    f"ms={statistics.median(ms):.4g} ms_min={min(ms):.4g} runs={len(ms)} {split}",
+                    flush=True,
+                )
 
 
 def parse_lines(path):
@@ -317,31 +320,43 @@ def parse_lines(path):
 
 
 def table(path):
+    """One row per case: C++ with torch::optim::Adam and with FusedAdam, Python with Adam
+    and with foreach Adam; the speed-up of C++ over Python with the same Adam, and of the
+    faster C++ step over the faster Python one."""
     rows = parse_lines(path)
-    python_ms = {
-        (r["model"], r["batch"], r["steps"], r["mode"], r["threads"]): float(r["ms"])
+    ms = {
+        (r["impl"], r["adam"], r["model"], r["batch"], r["steps"], r["mode"], r["threads"]):
+        float(r["ms"])
         for r in rows["step"]
-        if r["impl"] == "python"
     }
     print(
-        "| preset | params (trainable) | batch x tokens | mode | threads | C++ ms/step "
-        "| GFLOP/s | GEMM GFLOP/s | % of GEMM | Python ms/step | C++ speed-up |"
+        "| preset | params (trainable) | batch x tokens | mode | threads | GEMM GFLOP/s "
+        "| C++ ms, Adam | C++ ms, FusedAdam | % of GEMM, FusedAdam | Python ms, Adam "
+        "| Python ms, foreach | C++ speed-up, same Adam | C++ speed-up, fastest of each |"
     )
-    print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+    def cell(value, form):
+        return "-" if value is None else form.format(value)
+
     for r in rows["step"]:
-        if r["impl"] != "cpp":
+        if r["impl"] != "cpp" or r["adam"] != "torch":
             continue
-        ms = float(r["ms"])
-        gflops = float(r["flops"]) / ms / 1e6
+        case = (r["model"], r["batch"], r["steps"], r["mode"], r["threads"])
+        cpp, fused = ms[("cpp", "torch") + case], ms.get(("cpp", "fused") + case)
+        python, foreach = ms.get(("python", "torch") + case), ms.get(("python", "foreach") + case)
         gemm = float(r["gemm_gflops"])
-        python = python_ms.get((r["model"], r["batch"], r["steps"], r["mode"], r["threads"]))
+        percent = None if fused is None else 100 * float(r["flops"]) / fused / 1e6 / gemm
+        same = None if python is None else python / cpp
+        fastest = None
+        if None not in (fused, python, foreach):
+            fastest = min(python, foreach) / min(cpp, fused)
         trainable = "" if r["trainable"] == r["params"] else f" ({int(r['trainable']):,})"
         print(
             f"| {r['model']} | {int(r['params']):,}{trainable} | {r['batch']} x {r['steps']} "
-            f"| {r['mode']} | {r['threads']} | {ms:.4g} | {gflops:.3g} | {gemm:.3g} "
-            f"| {100 * gflops / gemm:.0f} % "
-            f"| {'-' if python is None else f'{python:.4g}'} "
-            f"| {'-' if python is None else f'{python / ms:.2f}x'} |"
+            f"| {r['mode']} | {r['threads']} | {gemm:.3g} | {cpp:.4g} | {cell(fused, '{:.4g}')} "
+            f"| {cell(percent, '{:.0f} %')} | {cell(python, '{:.4g}')} "
+            f"| {cell(foreach, '{:.4g}')} | {cell(same, '{:.2f}x')} | {cell(fastest, '{:.2f}x')} |"
         )
 
 

@@ -1,7 +1,7 @@
 // Measures the wall time of one LAM training step (forward, cross-entropy loss,
 // backward, Adam step) of a GptModel, for full training and for LoRA, at 1 and 2
-// threads, and the fp32 GEMM rate of the same process for comparison
-// (docs/benchmarks.md, scripts/bench-lam.sh). scripts/bench_lam.py times the same
+// threads, with torch::optim::Adam and with FusedAdam, and the fp32 GEMM rate of the same process
+// for comparison (docs/benchmarks.md, scripts/bench-lam.sh). scripts/bench_lam.py times the same
 // step in Python PyTorch and checks, from the file `export` writes, that its model is
 // the same function as this one.
 //
@@ -11,7 +11,7 @@
 //   edge-lam-lam-benchmark import <model.json> <full|lora> <file.pt> <file.jit>
 //
 // `time` prints one line per measurement, key=value pairs:
-//   step impl=cpp model=<name> mode=<full|lora> threads=<n> batch=<b> steps=<t>
+//   step impl=cpp model=<name> mode=<full|lora> adam=<torch|fused> threads=<n> batch=<b> steps=<t>
 //        params=<count> trainable=<count> flops=<per step> ms=<median> ms_min=<min> runs=<n>
 //        forward_ms=<median> backward_ms=<median> adam_ms=<median> gemm_gflops=<rate>
 // where gemm_gflops is the 2048 x 2048 fp32 torch::mm rate measured just before the case
@@ -28,6 +28,7 @@
 #include <torch/torch.h>
 // LibTorch first: ns-3 headers may define macros (I) that break its parsing.
 
+#include "lam/fused-adam.h"
 #include "lam/gpt-model.h"
 #include "lam/lam-config.h"
 #include "lam/shard-cost.h"
@@ -38,6 +39,7 @@
 #include <dlfcn.h>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -229,39 +231,52 @@ TimeSteps(const LamConfig& config, int64_t batch, int64_t steps, double seconds)
             SetThreads(threads);
             // The GEMM rate right before the case: another process may hold a core.
             const double gemmGflops = GemmRate(1.0);
-            torch::optim::Adam optimizer(TrainableParameters(model),
-                                         torch::optim::AdamOptions(kLearningRate));
-            for (int i = 0; i < kWarmupSteps; ++i)
+            for (bool fused : {false, true})
             {
-                TrainStep(model, optimizer, input, target);
+                // Each optimizer starts from the weights the previous one left: the step
+                // time does not depend on the values.
+                std::unique_ptr<torch::optim::Adam> optimizerOwner =
+                    fused ? std::make_unique<FusedAdam>(TrainableParameters(model),
+                                                        torch::optim::AdamOptions(kLearningRate))
+                          : std::make_unique<torch::optim::Adam>(
+                                TrainableParameters(model),
+                                torch::optim::AdamOptions(kLearningRate));
+                torch::optim::Adam& optimizer = *optimizerOwner;
+                for (int i = 0; i < kWarmupSteps; ++i)
+                {
+                    TrainStep(model, optimizer, input, target);
+                }
+                std::vector<double> ms;
+                std::vector<double> forwardMs;
+                std::vector<double> backwardMs;
+                std::vector<double> optimizerMs;
+                auto start = std::chrono::steady_clock::now();
+                while (SecondsSince(start) < seconds ||
+                       static_cast<int>(ms.size()) < kMinTimedSteps)
+                {
+                    StepPhases phases;
+                    auto stepStart = std::chrono::steady_clock::now();
+                    TrainStep(model, optimizer, input, target, &phases);
+                    ms.push_back(1e3 * SecondsSince(stepStart));
+                    forwardMs.push_back(phases.forwardMs);
+                    backwardMs.push_back(phases.backwardMs);
+                    optimizerMs.push_back(phases.optimizerMs);
+                }
+                const size_t runs = ms.size();
+                const double median = Median(ms);
+                std::cout << "step impl=cpp model=" << config.name
+                          << " mode=" << (lora ? "lora" : "full")
+                          << " adam=" << (fused ? "fused" : "torch") << " threads=" << threads
+                          << " batch=" << batch << " steps=" << steps
+                          << " params=" << CountParameters(*model)
+                          << " trainable=" << CountTrainableParameters(*model)
+                          << " flops=" << cost.forwardFlops + cost.backwardFlops << " ms=" << median
+                          << " ms_min=" << ms.front() << " runs=" << runs
+                          << " forward_ms=" << Median(forwardMs)
+                          << " backward_ms=" << Median(backwardMs)
+                          << " adam_ms=" << Median(optimizerMs) << " gemm_gflops=" << gemmGflops
+                          << std::endl;
             }
-            std::vector<double> ms;
-            std::vector<double> forwardMs;
-            std::vector<double> backwardMs;
-            std::vector<double> optimizerMs;
-            auto start = std::chrono::steady_clock::now();
-            while (SecondsSince(start) < seconds || static_cast<int>(ms.size()) < kMinTimedSteps)
-            {
-                StepPhases phases;
-                auto stepStart = std::chrono::steady_clock::now();
-                TrainStep(model, optimizer, input, target, &phases);
-                ms.push_back(1e3 * SecondsSince(stepStart));
-                forwardMs.push_back(phases.forwardMs);
-                backwardMs.push_back(phases.backwardMs);
-                optimizerMs.push_back(phases.optimizerMs);
-            }
-            const size_t runs = ms.size();
-            const double median = Median(ms);
-            std::cout << "step impl=cpp model=" << config.name
-                      << " mode=" << (lora ? "lora" : "full") << " threads=" << threads
-                      << " batch=" << batch << " steps=" << steps
-                      << " params=" << CountParameters(*model)
-                      << " trainable=" << CountTrainableParameters(*model)
-                      << " flops=" << cost.forwardFlops + cost.backwardFlops << " ms=" << median
-                      << " ms_min=" << ms.front() << " runs=" << runs
-                      << " forward_ms=" << Median(forwardMs)
-                      << " backward_ms=" << Median(backwardMs) << " adam_ms=" << Median(optimizerMs)
-                      << " gemm_gflops=" << gemmGflops << std::endl;
         }
     }
 }

@@ -1,5 +1,6 @@
 #include "training/split-fed-device-app.h"
 
+#include "lam/fused-adam.h"
 #include "training/federated-averaging.h"
 
 #include "ns3/log.h"
@@ -93,8 +94,7 @@ SplitFedDeviceApp::BeginRound(const NamedTensors& globalTrainable)
         parameters.push_back(tensor);
     }
     m_optimizer =
-        std::make_unique<torch::optim::Adam>(parameters,
-                                             torch::optim::AdamOptions(m_config.learningRate));
+        std::make_unique<FusedAdam>(parameters, torch::optim::AdamOptions(m_config.learningRate));
 }
 
 bool

@@ -1,5 +1,6 @@
 #include "training/split-fed-server-app.h"
 
+#include "lam/fused-adam.h"
 #include "training/federated-averaging.h"
 
 #include "ns3/log.h"
@@ -179,8 +180,7 @@ SplitFedServerApp::StartRound()
             }
         }
         m_centralOptimizer =
-            std::make_unique<torch::optim::Adam>(trainable,
-                                                 torch::optim::AdamOptions(config.learningRate));
+            std::make_unique<FusedAdam>(trainable, torch::optim::AdamOptions(config.learningRate));
     }
     m_kpi.start = Simulator::Now();
     m_active.clear();
