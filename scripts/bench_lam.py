@@ -288,21 +288,28 @@ def time_steps(model_path, batch, steps, seconds):
         model = build_model(torch, config, lora)
         for threads in (1, 2):
             set_threads(torch, threads)
-            for foreach in (False, True):
-                optimizer = make_optimizer(torch, model, foreach)
-                train_step(torch, model, optimizer, tokens, target)  # warm-up
-                ms = []
-                phases = {"forward_ms": [], "backward_ms": [], "adam_ms": []}
-                start = time.perf_counter()
-                while time.perf_counter() - start < seconds or len(ms) < 3:
+            # Both optimizers step in alternation on the same weights, as in the C++ program.
+            timed = {name: {"optimizer": make_optimizer(torch, model, name == "foreach"),
+                            "ms": [], "forward_ms": [], "backward_ms": [], "adam_ms": []}
+                     for name in ("torch", "foreach")}
+            for each in timed.values():
+                train_step(torch, model, each["optimizer"], tokens, target)  # warm-up
+            start = time.perf_counter()
+            while time.perf_counter() - start < 2 * seconds or len(timed["foreach"]["ms"]) < 3:
+                for each in timed.values():
                     step_start = time.perf_counter()
-                    train_step(torch, model, optimizer, tokens, target, phases)
-                    ms.append(1e3 * (time.perf_counter() - step_start))
-                split = " ".join(f"{k}={statistics.median(v):.4g}" for k, v in phases.items())
+                    train_step(torch, model, each["optimizer"], tokens, target, each)
+                    each["ms"].append(1e3 * (time.perf_counter() - step_start))
+            for name, each in timed.items():
+                split = " ".join(
+                    f"{k}={statistics.median(each[k]):.4g}"
+                    for k in ("forward_ms", "backward_ms", "adam_ms")
+                )
+                ms = each["ms"]
                 print(
                     f"step impl=python model={config.name} mode={'lora' if lora else 'full'} "
-                    f"adam={'foreach' if foreach else 'torch'} threads={threads} batch={batch} "
-                    f"steps={steps} params={count(model, False)} trainable={count(model, True)} "
+                    f"adam={name} threads={threads} batch={batch} steps={steps} "
+                    f"params={count(model, False)} trainable={count(model, True)} "
                     f"ms={statistics.median(ms):.4g} ms_min={min(ms):.4g} runs={len(ms)} {split}",
                     flush=True,
                 )

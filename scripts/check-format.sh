@@ -3,7 +3,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-mapfile -t files < <(git ls-files 'src/*.h' 'src/*.cc' 'scenarios/*.cc' 'tests/*.h' 'tests/*.cc' 'tools/*.cc')
+# Untracked files too, so that a new file is checked before its first commit.
+mapfile -t files < <(git ls-files --cached --others --exclude-standard 'src/*.h' 'src/*.cc' 'scenarios/*.cc' 'tests/*.h' 'tests/*.cc' 'tools/*.cc')
 bad=()
 for f in "${files[@]}"; do
     if ! clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then

@@ -44,6 +44,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace ns3;
@@ -154,6 +155,23 @@ TrainStep(GptModel& model,
     return loss.item<double>();
 }
 
+/// An optimizer under test and the milliseconds of its steps and their phases.
+struct TimedOptimizer
+{
+    TimedOptimizer(std::string name, std::unique_ptr<torch::optim::Adam> optimizer)
+        : name(std::move(name)),
+          optimizer(std::move(optimizer))
+    {
+    }
+
+    std::string name; ///< as printed: adam=<name>
+    std::unique_ptr<torch::optim::Adam> optimizer;
+    std::vector<double> ms;
+    std::vector<double> forwardMs;
+    std::vector<double> backwardMs;
+    std::vector<double> optimizerMs;
+};
+
 /// Median of `values` (sorted in place); values must not be empty.
 double
 Median(std::vector<double>& values)
@@ -231,51 +249,55 @@ TimeSteps(const LamConfig& config, int64_t batch, int64_t steps, double seconds)
             SetThreads(threads);
             // The GEMM rate right before the case: another process may hold a core.
             const double gemmGflops = GemmRate(1.0);
-            for (bool fused : {false, true})
+            // The two optimizers step in alternation, so that both see the same machine
+            // (its speed drifts by several percent within a minute). They update the
+            // same weights: the step time does not depend on the values.
+            std::vector<TimedOptimizer> timed;
+            timed.push_back(
+                {"torch",
+                 std::make_unique<torch::optim::Adam>(TrainableParameters(model),
+                                                      torch::optim::AdamOptions(kLearningRate))});
+            timed.push_back(
+                {"fused",
+                 std::make_unique<FusedAdam>(TrainableParameters(model),
+                                             torch::optim::AdamOptions(kLearningRate))});
+            for (TimedOptimizer& each : timed)
             {
-                // Each optimizer starts from the weights the previous one left: the step
-                // time does not depend on the values.
-                std::unique_ptr<torch::optim::Adam> optimizerOwner =
-                    fused ? std::make_unique<FusedAdam>(TrainableParameters(model),
-                                                        torch::optim::AdamOptions(kLearningRate))
-                          : std::make_unique<torch::optim::Adam>(
-                                TrainableParameters(model),
-                                torch::optim::AdamOptions(kLearningRate));
-                torch::optim::Adam& optimizer = *optimizerOwner;
                 for (int i = 0; i < kWarmupSteps; ++i)
                 {
-                    TrainStep(model, optimizer, input, target);
+                    TrainStep(model, *each.optimizer, input, target);
                 }
-                std::vector<double> ms;
-                std::vector<double> forwardMs;
-                std::vector<double> backwardMs;
-                std::vector<double> optimizerMs;
-                auto start = std::chrono::steady_clock::now();
-                while (SecondsSince(start) < seconds ||
-                       static_cast<int>(ms.size()) < kMinTimedSteps)
+            }
+            auto start = std::chrono::steady_clock::now();
+            while (SecondsSince(start) < 2 * seconds ||
+                   static_cast<int>(timed.back().ms.size()) < kMinTimedSteps)
+            {
+                for (TimedOptimizer& each : timed)
                 {
                     StepPhases phases;
                     auto stepStart = std::chrono::steady_clock::now();
-                    TrainStep(model, optimizer, input, target, &phases);
-                    ms.push_back(1e3 * SecondsSince(stepStart));
-                    forwardMs.push_back(phases.forwardMs);
-                    backwardMs.push_back(phases.backwardMs);
-                    optimizerMs.push_back(phases.optimizerMs);
+                    TrainStep(model, *each.optimizer, input, target, &phases);
+                    each.ms.push_back(1e3 * SecondsSince(stepStart));
+                    each.forwardMs.push_back(phases.forwardMs);
+                    each.backwardMs.push_back(phases.backwardMs);
+                    each.optimizerMs.push_back(phases.optimizerMs);
                 }
-                const size_t runs = ms.size();
-                const double median = Median(ms);
+            }
+            for (TimedOptimizer& each : timed)
+            {
+                const size_t runs = each.ms.size();
+                const double median = Median(each.ms);
                 std::cout << "step impl=cpp model=" << config.name
-                          << " mode=" << (lora ? "lora" : "full")
-                          << " adam=" << (fused ? "fused" : "torch") << " threads=" << threads
-                          << " batch=" << batch << " steps=" << steps
+                          << " mode=" << (lora ? "lora" : "full") << " adam=" << each.name
+                          << " threads=" << threads << " batch=" << batch << " steps=" << steps
                           << " params=" << CountParameters(*model)
                           << " trainable=" << CountTrainableParameters(*model)
                           << " flops=" << cost.forwardFlops + cost.backwardFlops << " ms=" << median
-                          << " ms_min=" << ms.front() << " runs=" << runs
-                          << " forward_ms=" << Median(forwardMs)
-                          << " backward_ms=" << Median(backwardMs)
-                          << " adam_ms=" << Median(optimizerMs) << " gemm_gflops=" << gemmGflops
-                          << std::endl;
+                          << " ms_min=" << each.ms.front() << " runs=" << runs
+                          << " forward_ms=" << Median(each.forwardMs)
+                          << " backward_ms=" << Median(each.backwardMs)
+                          << " adam_ms=" << Median(each.optimizerMs)
+                          << " gemm_gflops=" << gemmGflops << std::endl;
             }
         }
     }

@@ -3,11 +3,11 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <c10/util/string_utils.h>
-#include <torch/utils.h>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <torch/utils.h>
 
 namespace ns3
 {
