@@ -7,6 +7,7 @@
 #include "ns3/simulator.h"
 #include "ns3/three-gpp-propagation-loss-model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <sstream>
@@ -208,11 +209,19 @@ RadioChannel::MatchedBeam(Ptr<const PhasedArrayModel> array, Angles direction)
     // elements in phase are the steering vector exp(-j 2 pi r.d) itself.
     // PhasedArrayModel::GetBeamformingVector() conjugates it, which steers at the
     // mirrored direction (measured: 6 dB lost on boresight, 17-35 dB at 45 degrees).
-    PhasedArrayModel::ComplexVector weights = array->GetSteeringVector(direction);
+    // GetSteeringVector's own expression, evaluated in the same order; it recomputes these
+    // four functions for every element, which made it a tenth of a 40-slot flow run.
+    const double sinInclination = std::sin(direction.GetInclination());
+    const double x = sinInclination * std::cos(direction.GetAzimuth());
+    const double y = sinInclination * std::sin(direction.GetAzimuth());
+    const double z = std::cos(direction.GetInclination());
+    PhasedArrayModel::ComplexVector weights(array->GetNumberOfElements());
     const double norm = std::sqrt(static_cast<double>(weights.size()));
-    for (auto& w : weights)
+    for (std::size_t i = 0; i < weights.size(); ++i)
     {
-        w /= norm;
+        const Vector location = array->GetElementLocation(i);
+        const double phase = -2 * M_PI * (x * location.x + y * location.y + z * location.z);
+        weights[i] = std::polar<double>(1.0, phase) / norm;
     }
     return weights;
 }
@@ -318,20 +327,35 @@ RadioChannel::FadingGain(uint32_t cell,
         stepRe[c] = term.prbStep.real();
         stepIm[c] = term.prbStep.imag();
     }
+    // Sums over the clusters, PRB by PRB. Each PRB's sum is one chain of dependent
+    // additions, so PRBs go in blocks of kPrbBlock whose chains run side by side: the
+    // same additions in the same order as one PRB at a time, hence the same gains.
+    constexpr uint32_t kPrbBlock = 4;
     std::vector<double> gain(m_numPrbs);
-    for (uint32_t k = 0; k < m_numPrbs; ++k)
+    for (uint32_t first = 0; first < m_numPrbs; first += kPrbBlock)
     {
-        double sumRe = 0;
-        double sumIm = 0;
+        const uint32_t count = std::min(kPrbBlock, m_numPrbs - first);
+        double sumRe[kPrbBlock] = {};
+        double sumIm[kPrbBlock] = {};
         for (std::size_t c = 0; c < numClusters; ++c)
         {
-            sumRe += re[c];
-            sumIm += im[c];
-            const double nextRe = re[c] * stepRe[c] - im[c] * stepIm[c];
-            im[c] = re[c] * stepIm[c] + im[c] * stepRe[c];
-            re[c] = nextRe;
+            double r = re[c];
+            double i = im[c];
+            for (uint32_t j = 0; j < count; ++j)
+            {
+                sumRe[j] += r;
+                sumIm[j] += i;
+                const double nextRe = r * stepRe[c] - i * stepIm[c];
+                i = r * stepIm[c] + i * stepRe[c];
+                r = nextRe;
+            }
+            re[c] = r;
+            im[c] = i;
         }
-        gain[k] = sumRe * sumRe + sumIm * sumIm;
+        for (uint32_t j = 0; j < count; ++j)
+        {
+            gain[first + j] = sumRe[j] * sumRe[j] + sumIm[j] * sumIm[j];
+        }
     }
     return gain;
 }

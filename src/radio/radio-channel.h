@@ -78,6 +78,15 @@ class RadioChannel : public Object
     /// Per-PRB linear power gain from a cell to a UE it does not serve (interference path).
     const std::vector<double>& GetInterferenceGain(uint32_t cell, uint32_t ue);
 
+    /**
+     * Unit-norm weights that add the elements in phase for a plane wave from/to
+     * `direction`: ns-3's PhasedArrayModel::GetSteeringVector(direction) / sqrt(N),
+     * bit for bit, with the direction's sines and cosines taken once instead of five
+     * times per element.
+     */
+    static PhasedArrayModel::ComplexVector MatchedBeam(Ptr<const PhasedArrayModel> array,
+                                                       Angles direction);
+
   protected:
     void DoDispose() override;
 
@@ -145,9 +154,6 @@ class RadioChannel : public Object
                                    const PhasedArrayModel::ComplexVector& gnbWeights,
                                    const PhasedArrayModel::ComplexVector& ueWeights,
                                    FadingCache& cache) const;
-    /// Unit-norm weights that add the elements in phase for a plane wave from/to `direction`.
-    static PhasedArrayModel::ComplexVector MatchedBeam(Ptr<const PhasedArrayModel> array,
-                                                       Angles direction);
     /// Weights that use the first element only.
     static PhasedArrayModel::ComplexVector SingleElement(Ptr<const PhasedArrayModel> array);
 

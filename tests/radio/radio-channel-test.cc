@@ -2,6 +2,7 @@
 #include "radio/three-gpp-scenario.h"
 
 #include "ns3/constant-velocity-mobility-model.h"
+#include "ns3/double.h"
 #include "ns3/isotropic-antenna-model.h"
 #include "ns3/node-container.h"
 #include "ns3/pointer.h"
@@ -221,6 +222,64 @@ class LosBeamGainTestCase : public TestCase
     }
 };
 
+/**
+ * MatchedBeam() evaluates ns-3's steering-vector expression itself (with the direction's
+ * trigonometry hoisted out of the element loop): its weights must be ns-3's
+ * GetSteeringVector() / sqrt(N) bit for bit, for arrays of several shapes and spacings and
+ * directions all around, so that the beams, hence every trace, are ns-3's.
+ */
+class MatchedBeamTestCase : public TestCase
+{
+  public:
+    MatchedBeamTestCase()
+        : TestCase("MatchedBeam equals ns-3's steering vector divided by sqrt(N), exactly")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        struct Shape
+        {
+            uint32_t rows;
+            uint32_t columns;
+            double spacing; // wavelengths, both directions
+        };
+
+        for (const Shape& shape : {Shape{1, 1, 0.5}, Shape{4, 8, 0.5}, Shape{2, 2, 0.7}})
+        {
+            auto array =
+                CreateObjectWithAttributes<UniformPlanarArray>("NumRows",
+                                                               UintegerValue(shape.rows),
+                                                               "NumColumns",
+                                                               UintegerValue(shape.columns),
+                                                               "AntennaHorizontalSpacing",
+                                                               DoubleValue(shape.spacing),
+                                                               "AntennaVerticalSpacing",
+                                                               DoubleValue(shape.spacing));
+            const double norm = std::sqrt(static_cast<double>(array->GetNumberOfElements()));
+            for (double azimuth = -M_PI; azimuth < M_PI; azimuth += 0.37)
+            {
+                for (double inclination = 0.05; inclination < M_PI; inclination += 0.29)
+                {
+                    const Angles direction(azimuth, inclination);
+                    const auto ours = RadioChannel::MatchedBeam(array, direction);
+                    const auto ns3Vector = array->GetSteeringVector(direction);
+                    NS_TEST_ASSERT_MSG_EQ(ours.size(), ns3Vector.size(), "size");
+                    for (std::size_t i = 0; i < ours.size(); ++i)
+                    {
+                        NS_TEST_ASSERT_MSG_EQ((ours[i] == ns3Vector[i] / norm),
+                                              true,
+                                              "element " << i << " of a " << shape.rows << "x"
+                                                         << shape.columns << " array at " << azimuth
+                                                         << ", " << inclination);
+                    }
+                }
+            }
+        }
+    }
+};
+
 class RadioChannelTestSuite : public TestSuite
 {
   public:
@@ -232,6 +291,7 @@ class RadioChannelTestSuite : public TestSuite
                     TestCase::QUICK);
         AddTestCase(new FadingMatchesNs3TestCase(ThreeGppScenario::UMa, 15e9, 2), TestCase::QUICK);
         AddTestCase(new LosBeamGainTestCase, TestCase::QUICK);
+        AddTestCase(new MatchedBeamTestCase, TestCase::QUICK);
     }
 };
 
