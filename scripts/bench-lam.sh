@@ -6,6 +6,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${BUILD_DIR:-$ROOT/build}/edge-lam-lam-benchmark
 SECONDS_PER_CASE=${SECONDS_PER_CASE:-2}
+# The C++ and Python programs of a case run in turn REPEATS times (C++, Python, C++, ...)
+# and the table takes each one's fastest median: the machine's speed drifts by 10 % and
+# more between minutes, and one pass puts the two programs in different minutes.
+REPEATS=${REPEATS:-2}
 PYTHON=/usr/bin/python3
 BENCH_PY=$ROOT/scripts/bench_lam.py
 # libgomp's default busy-waiting of idle OpenMP workers starves OpenBLAS's own worker
@@ -18,7 +22,7 @@ if ! "$PYTHON" -c 'import torch' 2>/dev/null; then
 fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; commit $(git -C "$ROOT" rev-parse --short HEAD); $(date -u '+%F %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg); OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; commit $(git -C "$ROOT" rev-parse --short HEAD); $(date -u '+%F %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg); OMP_WAIT_POLICY=$OMP_WAIT_POLICY; REPEATS=$REPEATS"
 {
     for model in lam-tiny lam-small gpt2-small; do
         for mode in full lora; do
@@ -30,8 +34,10 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; commit $
     # preset, batch, tokens per sequence (docs/benchmarks.md says why)
     while read -r model batch steps; do
         config=$ROOT/models/$model.json
-        "$BIN" time "$config" "$batch" "$steps" "$SECONDS_PER_CASE" </dev/null
-        "$PYTHON" "$BENCH_PY" time "$config" "$batch" "$steps" "$SECONDS_PER_CASE" </dev/null
+        for ((pass = 1; pass <= REPEATS; pass++)); do
+            "$BIN" time "$config" "$batch" "$steps" "$SECONDS_PER_CASE" </dev/null
+            "$PYTHON" "$BENCH_PY" time "$config" "$batch" "$steps" "$SECONDS_PER_CASE" </dev/null
+        done
     done <<'CASES'
 lam-tiny 1 32
 lam-tiny 16 32
