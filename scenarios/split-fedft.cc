@@ -53,7 +53,8 @@ struct SplitFedConfig
 {
     uint32_t devices{4};
     uint32_t rounds{12};
-    std::string model{"csi-predictor-small"};
+    std::string model; ///< empty: the small preset for the reference
+    std::string reference{"hold"};
     std::string scheme{"split"};
     std::string training{"lora"};
     uint32_t loraRank{4};
@@ -116,12 +117,13 @@ Concatenate(const std::vector<CsiPredictionData>& parts)
 {
     CsiPredictionData all;
     all.ports = parts.front().ports;
-    std::vector<torch::Tensor> inputs, targets, next, scale;
+    std::vector<torch::Tensor> inputs, targets, reference, next, scale;
     for (const CsiPredictionData& part : parts)
     {
         all.drops += part.drops;
         inputs.push_back(part.inputs);
         targets.push_back(part.targets);
+        reference.push_back(part.nextReference);
         next.push_back(part.nextClean);
         scale.push_back(part.scale);
         all.history.insert(all.history.end(), part.history.begin(), part.history.end());
@@ -129,6 +131,7 @@ Concatenate(const std::vector<CsiPredictionData>& parts)
     }
     all.inputs = torch::cat(inputs);
     all.targets = torch::cat(targets);
+    all.nextReference = torch::cat(reference);
     all.nextClean = torch::cat(next);
     all.scale = torch::cat(scale);
     return all;
@@ -287,7 +290,15 @@ Run(int argc, char** argv)
         "to --outDir. Replications: --RngRun=N.");
     args.Add("devices", "edge devices (UEs) in the cell", c.devices);
     args.Add("rounds", "federated rounds", c.rounds);
-    args.Add("model", "model preset in models/ (name) or path to a model JSON", c.model);
+    args.Add("model",
+             "model preset in models/ (name) or path to a model JSON (default: "
+             "csi-predictor-small, csi-ar-residual-small with --reference=ar)",
+             c.model);
+    args.Add("reference",
+             "what the model corrects: hold (it predicts the change from the last noisy "
+             "snapshot) or ar (the error of least-squares AR on each port's history so far, "
+             "whose predictions it also reads)",
+             c.reference);
     args.Add("scheme",
              "split (split federated learning), federated (the whole model trains on each "
              "device: FedAvg of the model with --training=full, federated LoRA with lora) or "
@@ -429,6 +440,17 @@ Run(int argc, char** argv)
     {
         ThrowBadArgument("policy", c.policy, e.what());
     }
+    CsiPredictionTaskConfig taskConfig;
+    taskConfig.snrDb = c.snrDb;
+    taskConfig.reference = ChooseArgument<CsiPredictionReference>(
+        "reference",
+        c.reference,
+        {{"hold", CsiPredictionReference::HOLD}, {"ar", CsiPredictionReference::AR}});
+    const bool arReference = taskConfig.reference == CsiPredictionReference::AR;
+    if (c.model.empty())
+    {
+        c.model = arReference ? "csi-ar-residual-small" : "csi-predictor-small";
+    }
     try
     {
         const bool isPath = c.model.find('/') != std::string::npos;
@@ -439,18 +461,20 @@ Run(int argc, char** argv)
     {
         ThrowBadArgument("model", c.model, e.what());
     }
-    CsiPredictionTaskConfig taskConfig;
-    taskConfig.snrDb = c.snrDb;
-    if (lam.inputKind != LamInputKind::FEATURES ||
-        lam.inputFeatures != 2 * int64_t(taskConfig.subcarriers) ||
-        lam.outputSize != lam.inputFeatures || lam.contextLength < int64_t(taskConfig.historySteps))
+    const CsiPredictionTask shape(taskConfig);
+    if (lam.inputKind != LamInputKind::FEATURES || lam.inputFeatures != shape.GetInputFeatures() ||
+        lam.outputSize != shape.GetOutputFeatures() ||
+        lam.contextLength < int64_t(taskConfig.historySteps))
     {
         ThrowBadArgument("model",
                          c.model,
-                         "the CSI prediction task needs feature input and output of " +
-                             std::to_string(2 * taskConfig.subcarriers) +
+                         "the CSI prediction task with --reference=" + c.reference +
+                             " needs feature input of " + std::to_string(shape.GetInputFeatures()) +
+                             " and output of " + std::to_string(shape.GetOutputFeatures()) +
                              " per step and a context of at least " +
-                             std::to_string(taskConfig.historySteps) + " steps");
+                             std::to_string(taskConfig.historySteps) + " steps" +
+                             (arReference ? " (the csi-ar-residual-* presets)"
+                                          : " (the csi-predictor-* presets)"));
     }
     if (split && c.splitPoint >= lam.numLayers)
     {
@@ -750,6 +774,8 @@ Run(int argc, char** argv)
     const double holdNmseDb = NextStepNmseDb(*hold, validation);
     const double arNmseDb = NextStepNmseDb(*ar, validation);
     const double pronyNmseDb = NextStepNmseDb(*prony, validation);
+    // The reference alone (the model's output at zero): hold, or AR(8) per port.
+    const double referenceNmseDb = NextStepNmseDb(validation.nextReference, validation);
     spdlog::info("split-fedft: {} devices, {} ({} trainable of {} parameters), {}, policy {}, "
                  "{} rounds",
                  c.devices,
@@ -760,9 +786,11 @@ Run(int argc, char** argv)
                        : "scheme " + c.scheme + " (the whole model on the devices)",
                  c.policy,
                  c.rounds);
-    spdlog::info("validation NMSE: pretrained model {:.2f} dB; hold {:.2f}, AR(8) {:.2f}, Prony "
-                 "{:.2f} dB (pretraining loss {:.4f})",
+    spdlog::info("validation NMSE: pretrained model {:.2f} dB; reference ({}) {:.2f}, hold {:.2f}, "
+                 "AR(8) {:.2f}, Prony {:.2f} dB (pretraining loss {:.4f})",
                  pretrainedNmseDb,
+                 c.reference,
+                 referenceNmseDb,
                  holdNmseDb,
                  arNmseDb,
                  pronyNmseDb,
@@ -878,6 +906,7 @@ Run(int argc, char** argv)
                           Column::Fixed("hold_nmse_db", 4),
                           Column::Fixed("ar8_nmse_db", 4),
                           Column::Fixed("prony_nmse_db", 4),
+                          Column::Fixed("reference_nmse_db", 4),
                           Column::Integer("trainable_parameters"),
                           Column::Integer("parameters")});
     summary.WriteRow(c.rounds,
@@ -887,6 +916,7 @@ Run(int argc, char** argv)
                      holdNmseDb,
                      arNmseDb,
                      pronyNmseDb,
+                     referenceNmseDb,
                      CountTrainableParameters(*global),
                      CountParameters(*global));
     summary.Commit();
@@ -907,6 +937,8 @@ Run(int argc, char** argv)
               << " dB -> fine-tuned " << lastNmseDb << " dB\n"
               << "  classical predictors on the same noisy history: hold " << holdNmseDb
               << " dB, AR(8) " << arNmseDb << " dB, Prony " << pronyNmseDb << " dB\n"
+              << "  the reference the model corrects (" << c.reference
+              << ") alone: " << referenceNmseDb << " dB\n"
               << "  simulated time " << simulatedS << " s, wall time " << wallS << " s\n";
     Simulator::Destroy();
     return 0;

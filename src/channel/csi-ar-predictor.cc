@@ -7,6 +7,7 @@
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -92,14 +93,20 @@ SolveLoaded(const Eigen::MatrixXcd& a, const Eigen::VectorXcd& b, double regular
 CsiPredictor::Matrix
 ArCsiPredictor::FitCoefficients(const Matrix& history) const
 {
-    const Eigen::Index past = history.rows();
-    const Eigen::Index p = m_order;
-    if (past <= p)
+    if (history.rows() <= m_order)
     {
         ThrowInvalidArgument("AR Order",
                              m_order,
-                             "must be smaller than the history length " + std::to_string(past));
+                             "must be smaller than the history length " +
+                                 std::to_string(history.rows()));
     }
+    return Fit(history, m_order);
+}
+
+CsiPredictor::Matrix
+ArCsiPredictor::Fit(const Matrix& history, Eigen::Index p) const
+{
+    const Eigen::Index past = history.rows();
     const Eigen::Index windows = past - p;
     const Eigen::Index series = history.cols();
     // Row block of series s: equations x_s[n] = sum_i a_i x_s[n-i], n = p..past-1.
@@ -141,9 +148,31 @@ ArCsiPredictor::FitCoefficients(const Matrix& history) const
 CsiPredictor::Matrix
 ArCsiPredictor::DoPredict(const Matrix& history, std::size_t numFuture) const
 {
-    const Matrix coefficients = FitCoefficients(history);
+    return Extrapolate(history, FitCoefficients(history), numFuture);
+}
+
+CsiPredictor::Matrix
+ArCsiPredictor::PredictEachStep(const Matrix& history) const
+{
+    CheckHistory(history);
+    Matrix predictions(history.rows(), history.cols());
+    predictions.row(0) = history.row(0);
+    for (Eigen::Index t = 1; t < history.rows(); ++t)
+    {
+        const Eigen::Index p = std::min<Eigen::Index>(m_order, t);
+        const Matrix seen = history.topRows(t + 1);
+        predictions.row(t) = Extrapolate(seen, Fit(seen, p), 1);
+    }
+    return predictions;
+}
+
+CsiPredictor::Matrix
+ArCsiPredictor::Extrapolate(const Matrix& history,
+                            const Matrix& coefficients,
+                            std::size_t numFuture)
+{
     const Eigen::Index past = history.rows();
-    const Eigen::Index p = m_order;
+    const Eigen::Index p = coefficients.rows();
     Matrix extended(past + numFuture, history.cols());
     extended.topRows(past) = history;
     for (Eigen::Index n = past; n < extended.rows(); ++n)

@@ -38,8 +38,23 @@ class ArCsiPredictor : public CsiPredictor
      */
     Matrix FitCoefficients(const Matrix& history) const;
 
+    /**
+     * One-step predictions at every step of a sequence, each from the history so far:
+     * row t predicts row t + 1 from rows 0..t, with the order lowered to min(p, t) where
+     * the history is shorter (row 0 repeats row 0, as holding would). The last row equals
+     * Predict(history, 1). What a learned predictor that corrects AR sees at each step.
+     * \param history (past, S), past >= 1 \return (past, S)
+     */
+    Matrix PredictEachStep(const Matrix& history) const;
+
   private:
     Matrix DoPredict(const Matrix& history, std::size_t numFuture) const override;
+    /// FitCoefficients() for order p (history longer than p).
+    Matrix Fit(const Matrix& history, Eigen::Index p) const;
+    /// Extends the history by numFuture AR predictions with these coefficients.
+    static Matrix Extrapolate(const Matrix& history,
+                              const Matrix& coefficients,
+                              std::size_t numFuture);
     void SetRegularization(double regularization);
     double GetRegularization() const;
 

@@ -26,8 +26,8 @@ CsiPredictor::GetTypeId()
     return tid;
 }
 
-CsiPredictor::Matrix
-CsiPredictor::Predict(const Matrix& history, std::size_t numFuture) const
+void
+CsiPredictor::CheckHistory(const Matrix& history)
 {
     if (history.rows() == 0 || history.cols() == 0)
     {
@@ -35,10 +35,6 @@ CsiPredictor::Predict(const Matrix& history, std::size_t numFuture) const
                              std::to_string(history.rows()) + " x " +
                                  std::to_string(history.cols()),
                              "is empty: need at least one snapshot of one series");
-    }
-    if (numFuture == 0)
-    {
-        ThrowInvalidArgument("numFuture", numFuture, "must be >= 1");
     }
     for (Eigen::Index s = 0; s < history.cols(); ++s)
     {
@@ -51,6 +47,16 @@ CsiPredictor::Predict(const Matrix& history, std::size_t numFuture) const
                 ThrowInvalidArgument("CSI history element", where.str(), "is not finite");
             }
         }
+    }
+}
+
+CsiPredictor::Matrix
+CsiPredictor::Predict(const Matrix& history, std::size_t numFuture) const
+{
+    CheckHistory(history);
+    if (numFuture == 0)
+    {
+        ThrowInvalidArgument("numFuture", numFuture, "must be >= 1");
     }
     NS_LOG_FUNCTION(this << history.rows() << history.cols() << numFuture);
     return DoPredict(history, numFuture);

@@ -43,6 +43,8 @@ class CsiPredictor : public Object
     Matrix Predict(const Matrix& history, std::size_t numFuture) const;
 
   protected:
+    /// \throws std::invalid_argument for an empty history or a non-finite entry
+    static void CheckHistory(const Matrix& history);
     /// Called with a checked, non-empty, finite history and numFuture >= 1.
     virtual Matrix DoPredict(const Matrix& history, std::size_t numFuture) const = 0;
 };

@@ -5,7 +5,9 @@
 #include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/string.h"
+#include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -24,6 +26,12 @@ CsiPredictionTask::CsiPredictionTask(const CsiPredictionTaskConfig& config)
         throw std::invalid_argument("CSI prediction task: subcarriers, history steps, sample "
                                     "period, subcarrier spacing and frequency must be positive");
     }
+    if (config.reference == CsiPredictionReference::AR && config.arOrder == 0)
+    {
+        throw std::invalid_argument("CSI prediction task: the AR reference needs an order >= 1");
+    }
+    m_ar = CreateObject<ArCsiPredictor>();
+    m_ar->SetAttribute("Order", UintegerValue(std::max<uint32_t>(config.arOrder, 1)));
     m_rays = CreateObject<ThreeGppRayGenerator>();
     m_rays->SetAttribute("Scenario", StringValue("UMa"));
     m_rays->SetAttribute("Los", BooleanValue(false));
@@ -49,7 +57,13 @@ CsiPredictionTask::AssignStreams(int64_t stream)
 }
 
 int64_t
-CsiPredictionTask::GetFeatures() const
+CsiPredictionTask::GetInputFeatures() const
+{
+    return (m_config.reference == CsiPredictionReference::AR ? 2 : 1) * GetOutputFeatures();
+}
+
+int64_t
+CsiPredictionTask::GetOutputFeatures() const
 {
     return 2 * static_cast<int64_t>(m_config.subcarriers);
 }
@@ -77,10 +91,14 @@ CsiPredictionTask::Generate(const Vector& bsPosition,
     CsiPredictionData data;
     data.drops = drops;
     data.ports = ports;
-    // (sequence, time, feature); filled from complex CSI, scaled afterwards.
+    const bool ar = m_config.reference == CsiPredictionReference::AR;
+    // (sequence, time, feature); filled from complex CSI, scaled afterwards. The
+    // reference's row t is its prediction of snapshot t + 1.
     torch::Tensor noisy = torch::empty({sequences, steps + 1, 2 * k});
+    torch::Tensor reference = torch::empty({ar ? sequences : 0, steps, 2 * k});
     torch::Tensor cleanNext = torch::empty({sequences, 2 * k});
     auto noisyAccess = noisy.accessor<float, 3>();
+    auto referenceAccess = reference.accessor<float, 3>();
     auto cleanAccess = cleanNext.accessor<float, 2>();
     for (uint32_t drop = 0; drop < drops; ++drop)
     {
@@ -114,28 +132,49 @@ CsiPredictionTask::Generate(const Vector& bsPosition,
                 cleanAccess[sequence][k + sc] = next.imag();
                 truth(0, sc * ports + port) = std::complex<double>(next);
             }
+            if (ar)
+            {
+                // The port's subcarriers are the AR fit's series (one port's view of
+                // the Doppler spectrum).
+                Eigen::MatrixXcd portHistory(steps, k);
+                for (int64_t sc = 0; sc < k; ++sc)
+                {
+                    portHistory.col(sc) = history.col(sc * ports + port);
+                }
+                const Eigen::MatrixXcd predicted = m_ar->PredictEachStep(portHistory);
+                for (int64_t t = 0; t < steps; ++t)
+                {
+                    for (int64_t sc = 0; sc < k; ++sc)
+                    {
+                        referenceAccess[sequence][t][sc] = float(predicted(t, sc).real());
+                        referenceAccess[sequence][t][k + sc] = float(predicted(t, sc).imag());
+                    }
+                }
+            }
         }
         data.history.push_back(std::move(history));
         data.nextTruth.push_back(std::move(truth));
     }
     using torch::indexing::Slice;
     torch::Tensor past = noisy.index({Slice(), Slice(0, steps)});
+    if (!ar)
+    {
+        reference = past;
+    }
     // RMS over the complex history: mean of re^2 + im^2 over steps and subcarriers.
     data.scale = (past.pow(2).sum({1, 2}) / (steps * k)).sqrt().clamp_min(1e-30); // (N)
     torch::Tensor divisor = data.scale.view({sequences, 1, 1});
-    data.inputs = past / divisor;
-    data.targets =
-        (noisy.index({Slice(), Slice(1, steps + 1)}) - noisy.index({Slice(), Slice(0, steps)})) /
-        divisor;
+    data.inputs = ar ? torch::cat({past, reference}, 2) / divisor : past / divisor;
+    data.targets = (noisy.index({Slice(), Slice(1, steps + 1)}) - reference) / divisor;
+    data.nextReference = reference.select(1, steps - 1) / data.scale.view({sequences, 1});
     data.nextClean = cleanNext / data.scale.view({sequences, 1});
     return data;
 }
 
 torch::Tensor
-PredictNextSnapshot(const torch::Tensor& inputs, const torch::Tensor& output)
+PredictNextSnapshot(const CsiPredictionData& data, const torch::Tensor& output)
 {
-    const int64_t last = inputs.size(1) - 1;
-    return inputs.select(1, last) + output.select(1, last);
+    return data.nextReference + output.select(1, output.size(1) - 1);
 }
 
 double

@@ -5,6 +5,7 @@
 // LibTorch first: ns-3 headers may define macros (I) that break its parsing.
 
 #include "channel/antenna-array.h"
+#include "channel/csi-ar-predictor.h"
 #include "channel/csi-estimation-noise.h"
 #include "channel/csi-predictor.h"
 #include "channel/three-gpp-ray-generator.h"
@@ -20,6 +21,19 @@ namespace ns3
 
 /**
  * \ingroup training
+ * The predictor whose error the model learns: its output at each step is added to this
+ * reference's prediction of the next snapshot.
+ */
+enum class CsiPredictionReference
+{
+    HOLD, ///< the last noisy snapshot: the model predicts the change
+    /// least-squares AR on each port's subcarriers, fitted at each step on the history so
+    /// far (ArCsiPredictor::PredictEachStep); its predictions are also model inputs
+    AR,
+};
+
+/**
+ * \ingroup training
  * The channel-prediction task: link and sampling of the CSI the devices learn from.
  * Defaults: the LLM4CP setup (UMa NLOS, 2.4 GHz, 32-port base station, 48
  * subcarriers of 180 kHz, 0.5 ms sampling, 16 past snapshots, 20 dB estimation SNR).
@@ -32,6 +46,8 @@ struct CsiPredictionTaskConfig
     double samplePeriodS{0.5e-3};
     uint32_t historySteps{16};
     double snrDb{20};
+    CsiPredictionReference reference{CsiPredictionReference::HOLD};
+    uint32_t arOrder{8}; ///< order of the AR reference
 };
 
 /**
@@ -40,18 +56,23 @@ struct CsiPredictionTaskConfig
  * 32-port base station over `historySteps + 1` snapshots; each base-station port is
  * one sequence of 2K real features per step (real parts of the K subcarriers, then the
  * imaginary parts). Sequences are scaled by the RMS of their noisy history, so the model
- * sees unit power whatever the pathloss.
+ * sees unit power whatever the pathloss. With the AR reference each step also carries
+ * AR's prediction of the next snapshot (2K more features).
  */
 struct CsiPredictionData
 {
     int64_t drops{0};
     int64_t ports{0};
-    torch::Tensor inputs; ///< (drops x ports, T, 2K) noisy snapshots 0..T-1, scaled
-    /// (drops x ports, T, 2K) change from each noisy snapshot to the next (1..T minus
-    /// 0..T-1), scaled: the model predicts the change, so an untrained one holds
+    /// (drops x ports, T, 2K) noisy snapshots 0..T-1, scaled; with the AR reference
+    /// (.., T, 4K): then also AR's predictions of snapshots 1..T
+    torch::Tensor inputs;
+    /// (drops x ports, T, 2K) noisy snapshots 1..T minus the reference's predictions of
+    /// them, scaled: the model predicts the reference's error (for HOLD the change from
+    /// each snapshot to the next), so an untrained one reproduces the reference
     torch::Tensor targets;
-    torch::Tensor nextClean; ///< (drops x ports, 2K) clean snapshot T, scaled
-    torch::Tensor scale;     ///< (drops x ports) the RMS each sequence was divided by
+    torch::Tensor nextReference; ///< (drops x ports, 2K) the reference's snapshot T, scaled
+    torch::Tensor nextClean;     ///< (drops x ports, 2K) clean snapshot T, scaled
+    torch::Tensor scale;         ///< (drops x ports) the RMS each sequence was divided by
     /// Per drop, what a classical predictor sees: the noisy history (T, K x ports) and the
     /// clean next snapshot (1, K x ports), unscaled (columns are subcarrier-major).
     std::vector<Eigen::MatrixXcd> history;
@@ -80,8 +101,10 @@ class CsiPredictionTask
                                const Vector& velocityMps,
                                uint32_t drops);
 
-    /// Features per step (2K).
-    int64_t GetFeatures() const;
+    /// Model input features per step: 2K, 4K with the AR reference.
+    int64_t GetInputFeatures() const;
+    /// Model output features per step (2K).
+    int64_t GetOutputFeatures() const;
     const CsiPredictionTaskConfig& GetConfig() const;
 
   private:
@@ -90,16 +113,18 @@ class CsiPredictionTask
     AntennaArray m_ueArray;
     Ptr<ThreeGppRayGenerator> m_rays;
     Ptr<CsiEstimationNoise> m_noise;
+    Ptr<ArCsiPredictor> m_ar;
     std::vector<double> m_offsetsHz;
     std::vector<double> m_timesS;
 };
 
 /**
- * The next snapshot a model predicts: last input plus the predicted change.
- * \param inputs (N, T, 2K) \param output (N, T, 2K) model output on them
- * \return (N, 2K)
+ * The next snapshot a model predicts: the reference's prediction plus the model's
+ * correction at the last step.
+ * \param output (N, T, 2K) model output on data.inputs
+ * \return (N, 2K), scaled
  */
-torch::Tensor PredictNextSnapshot(const torch::Tensor& inputs, const torch::Tensor& output);
+torch::Tensor PredictNextSnapshot(const CsiPredictionData& data, const torch::Tensor& output);
 
 /**
  * NMSE (dB) of next-snapshot predictions: per drop sum |prediction - truth|^2 over ports

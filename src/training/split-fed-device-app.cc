@@ -165,9 +165,10 @@ SplitFedDeviceApp::TakeCentralBatch()
 uint64_t
 SplitFedDeviceApp::GetDataBytes() const
 {
-    // The noisy snapshots 0..T of every sequence (inputs and the last target step).
-    return static_cast<uint64_t>(m_data.inputs.size(0)) * (m_data.inputs.size(1) + 1) *
-           m_data.inputs.size(2) * BytesPerElement(m_config.precision);
+    // The noisy snapshots 0..T of every sequence; the server derives the rest (the
+    // targets, and AR's predictions when they are inputs) from them.
+    return static_cast<uint64_t>(m_data.targets.size(0)) * (m_data.targets.size(1) + 1) *
+           m_data.targets.size(2) * BytesPerElement(m_config.precision);
 }
 
 void

@@ -162,6 +162,49 @@ class ExactExponentialsTestCase : public TestCase
 };
 
 /**
+ * PredictEachStep: row t uses rows 0..t only (changing later rows leaves it bit for bit
+ * unchanged), its last row is Predict(history, 1) bit for bit, row 0 holds, and on a
+ * noiseless sum of M = 2 exponentials every row with enough history for the lowered order
+ * (t + 1 >= min(p, t) + M, here t >= 4 for p = 3) predicts the next row exactly.
+ */
+class ArEachStepTestCase : public TestCase
+{
+  public:
+    ArEachStepTestCase()
+        : TestCase("AR one-step predictions at every step use only the history so far")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::vector<Complex> poles{std::polar(1.0, 0.52), std::polar(1.0, -1.3)};
+        const Matrix amplitudes = GaussianMatrix(MakeNormal(5), 2, 4, 1.0);
+        const Matrix x = SumOfExponentials(poles, amplitudes, 0, 11);
+        const Matrix history = x.topRows(10);
+        auto ar = DynamicCast<ArCsiPredictor>(MakeAr(3, 0));
+        const Matrix each = ar->PredictEachStep(history);
+        NS_TEST_ASSERT_MSG_EQ(each.rows(), 10, "one prediction per step");
+        NS_TEST_EXPECT_MSG_EQ((each.row(0) - history.row(0)).norm(), 0.0, "row 0 holds");
+        NS_TEST_EXPECT_MSG_EQ((each.row(9) - ar->Predict(history, 1)).norm(),
+                              0.0,
+                              "last row is Predict(history, 1)");
+        for (Eigen::Index t = 4; t < 10; ++t)
+        {
+            const double nmse = Nmse(each.row(t), x.row(t + 1));
+            NS_TEST_EXPECT_MSG_LT(nmse, 1e-12, "row " << t << " NMSE " << nmse);
+        }
+        Matrix changed = history;
+        changed.bottomRows(4) = GaussianMatrix(MakeNormal(6), 4, 4, 1.0);
+        const Matrix eachChanged = ar->PredictEachStep(changed);
+        NS_TEST_EXPECT_MSG_EQ((eachChanged.topRows(6) - each.topRows(6)).norm(),
+                              0.0,
+                              "rows 0..5 do not see rows 6..9");
+        NS_TEST_EXPECT_MSG_GT((eachChanged.row(6) - each.row(6)).norm(), 0.0, "row 6 sees 6");
+    }
+};
+
+/**
  * A single damped exponential z = 0.9 e^{0.3j}: forward-only Prony of order 1 and AR(1)
  * both recover z (to 1e-9) and the future; a growing one (|z| = 1.05) has its pole
  * clamped onto the unit circle at the same angle.
@@ -332,6 +375,15 @@ class BadInputTestCase : public TestCase
                                   true,
                                   name << ": NaN named by position");
         }
+        Matrix nan = history;
+        nan(4, 1) = Complex(0, std::numeric_limits<double>::infinity());
+        auto ar = DynamicCast<ArCsiPredictor>(MakeAr(2, 0));
+        NS_TEST_EXPECT_MSG_EQ(ThrowsNaming([&] { ar->PredictEachStep(nan); }, "[4, 1]"),
+                              true,
+                              "PredictEachStep: infinity named by position");
+        NS_TEST_EXPECT_MSG_EQ(ThrowsNaming([&] { ar->PredictEachStep(Matrix(0, 3)); }, "empty"),
+                              true,
+                              "PredictEachStep: empty history");
         NS_TEST_EXPECT_MSG_EQ(ThrowsNaming([&] { MakeAr(6, 0)->Predict(history, 1); }, "Order 6"),
                               true,
                               "AR order = history length");
@@ -418,6 +470,7 @@ class CsiPredictorTestSuite : public TestSuite
         AddTestCase(new HoldAndNmseTestCase, TestCase::QUICK);
         AddTestCase(new ExactExponentialsTestCase, TestCase::QUICK);
         AddTestCase(new DampedExponentialTestCase, TestCase::QUICK);
+        AddTestCase(new ArEachStepTestCase, TestCase::QUICK);
         AddTestCase(new ArCoefficientTestCase, TestCase::QUICK);
         AddTestCase(new NoisyPhasorTestCase, TestCase::QUICK);
         AddTestCase(new BadInputTestCase, TestCase::QUICK);

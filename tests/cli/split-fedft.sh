@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # split-fedft: the same seed and arguments give byte-identical KPI traces (slot and flow
-# radio engines); another --RngRun gives a different run; a pretrained base saved with --baseModel and loaded
+# radio engines); another --RngRun gives a different run; both references (hold, AR) run; a pretrained base saved with --baseModel and loaded
 # gives the same trace; the federated baseline runs, or reports why it cannot;
 # bad arguments, a model that does not fit the task and shards that do not fit a device's
 # memory exit non-zero with a message naming the problem and leave no output file.
@@ -39,6 +39,22 @@ for pair in "flow1 flow2" "step1 step2"; do
         { echo "FAIL: $first and $second differ"; failures=$((failures + 1)); }
 done
 [ -s "$TMP/a/run.json" ] || { echo "FAIL: no run.json"; failures=$((failures + 1)); }
+# The reference the model corrects: hold alone is the hold predictor's NMSE; the AR
+# reference runs, reproducibly, with an AR-residual preset, and is another predictor.
+column() { # column <csv> <name>: the value in the first data row
+    awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i } NR == 2 { print $c }' "$1"
+}
+[ "$(column "$TMP/a/summary.csv" reference_nmse_db)" = "$(column "$TMP/a/summary.csv" hold_nmse_db)" ] ||
+    { echo "FAIL: the hold reference alone is not the hold predictor"; failures=$((failures + 1)); }
+for run in ar1 ar2; do
+    "$BUILD/split-fedft" "${small[@]}" --reference=ar --model=csi-ar-residual-tiny --outDir="$TMP/$run" \
+        >/dev/null 2>&1 || { echo "FAIL: --reference=ar ($run)"; failures=$((failures + 1)); }
+done
+cmp -s "$TMP/ar1/rounds.csv" "$TMP/ar2/rounds.csv" ||
+    { echo "FAIL: --reference=ar runs differ"; failures=$((failures + 1)); }
+[ "$(column "$TMP/ar1/summary.csv" hold_nmse_db)" = "$(column "$TMP/a/summary.csv" hold_nmse_db)" ] &&
+    [ "$(column "$TMP/ar1/summary.csv" reference_nmse_db)" != "$(column "$TMP/a/summary.csv" hold_nmse_db)" ] ||
+    { echo "FAIL: the AR reference saw other data or is the hold predictor"; failures=$((failures + 1)); }
 
 expect_error() {
     local needle=$1
@@ -93,6 +109,8 @@ expect_error "radioScheduler=edf" --radioScheduler=edf
 expect_error "radio=fluid" --radio=fluid
 expect_error "needs the flow engine" --flowStepSlots=40
 expect_error "feature input" --model=lam-tiny
+expect_error "reference=last" --reference=last
+expect_error "feature input of 192 and output of 96 per step and a context of at least 16 steps (the csi-ar-residual-\* presets)" --reference=ar
 expect_error "no-such-model" --model=no-such-model
 expect_error "short by" --batchSize=200000
 exit $failures

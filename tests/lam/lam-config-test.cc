@@ -47,7 +47,10 @@ class LamPresetCountTestCase : public TestCase
              {Preset{"lam-tiny", 64 * 64, 32, 64, 256, 2, 64 * 64 + 64},
               Preset{"lam-small", 4096 * 384, 256, 384, 1536, 4, 384 * 4096 + 4096},
               Preset{"gpt2-small", 50257 * 768, 1024, 768, 3072, 12, 0},
-              Preset{"csi-predictor-tiny", 96 * 64 + 64, 16, 64, 256, 2, 64 * 96 + 96}})
+              Preset{"csi-predictor-tiny", 96 * 64 + 64, 16, 64, 256, 2, 64 * 96 + 96},
+              Preset{"csi-predictor-small", 96 * 128 + 128, 16, 128, 512, 4, 128 * 96 + 96},
+              Preset{"csi-ar-residual-tiny", 192 * 64 + 64, 16, 64, 256, 2, 64 * 96 + 96},
+              Preset{"csi-ar-residual-small", 192 * 128 + 128, 16, 128, 512, 4, 128 * 96 + 96}})
         {
             LamConfig config = LoadLamConfig(PresetPath(p.name));
             NS_TEST_ASSERT_MSG_EQ(config.name, p.name, "name in " << p.name);
