@@ -377,7 +377,7 @@ namespace
 /**
  * Bytes per PRB of the highest CQI whose threshold the SINR reaches (0 below CQI 1). The
  * thresholds do not decrease with the CQI (checked where they are built), so that CQI is the
- * number of thresholds reached: a count without branches, the hot spot of a CSI report.
+ * number of thresholds reached: a count without branches.
  */
 double
 CqiPrbBytes(double prbSinrLinear,
@@ -416,12 +416,24 @@ LinkAdaptation::EstimateBytesPerPrbLinear(const std::vector<double>& prbSinrLine
         });
         return bytes;
     }
-    // The thresholds once per report, not once per PRB.
+    // The thresholds once per report, not once per PRB, and outermost: CqiPrbBytes()'s
+    // count for all PRBs side by side. Counted in doubles (exact up to 2^53), which GCC
+    // vectorises over the PRBs; integer counts of a double comparison it does not.
     const Thresholds& thresholds = GetThresholds();
-    for (std::size_t prb = 0; prb < prbSinrLinear.size(); ++prb)
+    const std::size_t numPrbs = prbSinrLinear.size();
+    std::vector<double> reached(numPrbs, 0.0);
+    for (uint8_t c = 1; c <= McsTable::kMaxCqi; ++c)
+    {
+        const double threshold = thresholds.cqiLinear[c];
+        for (std::size_t prb = 0; prb < numPrbs; ++prb)
+        {
+            reached[prb] += prbSinrLinear[prb] >= threshold ? 1.0 : 0.0;
+        }
+    }
+    for (std::size_t prb = 0; prb < numPrbs; ++prb)
     {
         const double sinr = prbSinrLinear[prb];
-        bytes[prb] = sinr >= 0 ? CqiPrbBytes(sinr, thresholds.cqiLinear, thresholds.cqiPrbBytes)
+        bytes[prb] = sinr >= 0 ? thresholds.cqiPrbBytes[static_cast<std::size_t>(reached[prb])]
                                : EstimateBytesPerPrbLinear(sinr); // rejects NaN
     }
     return bytes;

@@ -284,19 +284,42 @@ RadioChannel::FadingGain(uint32_t cell,
         const bool reverse = channel->IsReverse(aArray->GetId(), bArray->GetId());
         const auto& sW = reverse ? ueWeights : gnbWeights;
         const auto& uW = reverse ? gnbWeights : ueWeights;
-        for (std::size_t c = 0; c < cache.clusters.size(); ++c)
+        // Per cluster c: sum over s of sW[s] * (sum over u of uW[u] H[u][s][c]), s and u in
+        // order. The clusters run innermost, along H's contiguous index, all at once; real
+        // arithmetic because std::complex's product branches on NaN, which kept this loop
+        // scalar (it was half of a 40-slot flow run's FadingGain: beams re-steer every step).
+        const std::size_t numClusters = cache.clusters.size();
+        std::vector<double> longRe(numClusters, 0.0);
+        std::vector<double> longIm(numClusters, 0.0);
+        std::vector<double> rxRe(numClusters);
+        std::vector<double> rxIm(numClusters);
+        for (std::size_t s = 0; s < sW.size(); ++s)
         {
-            std::complex<double> longTerm = 0;
-            for (std::size_t s = 0; s < sW.size(); ++s)
+            std::fill(rxRe.begin(), rxRe.end(), 0.0);
+            std::fill(rxIm.begin(), rxIm.end(), 0.0);
+            for (std::size_t u = 0; u < uW.size(); ++u)
             {
-                std::complex<double> rxSum = 0;
-                for (std::size_t u = 0; u < uW.size(); ++u)
+                const double wRe = uW[u].real();
+                const double wIm = uW[u].imag();
+                const std::complex<double>* h = channel->m_channel[u][s].data();
+                for (std::size_t c = 0; c < numClusters; ++c)
                 {
-                    rxSum += uW[u] * channel->m_channel[u][s][c];
+                    rxRe[c] += wRe * h[c].real() - wIm * h[c].imag();
+                    rxIm[c] += wRe * h[c].imag() + wIm * h[c].real();
                 }
-                longTerm += sW[s] * rxSum;
             }
-            cache.clusters[c].atFirstPrb = longTerm * cache.clusters[c].delayAtFirstPrb;
+            const double wRe = sW[s].real();
+            const double wIm = sW[s].imag();
+            for (std::size_t c = 0; c < numClusters; ++c)
+            {
+                longRe[c] += wRe * rxRe[c] - wIm * rxIm[c];
+                longIm[c] += wRe * rxIm[c] + wIm * rxRe[c];
+            }
+        }
+        for (std::size_t c = 0; c < numClusters; ++c)
+        {
+            cache.clusters[c].atFirstPrb =
+                std::complex<double>(longRe[c], longIm[c]) * cache.clusters[c].delayAtFirstPrb;
         }
         cache.gnbWeights = gnbWeights;
         cache.ueWeights = ueWeights;
@@ -329,19 +352,21 @@ RadioChannel::FadingGain(uint32_t cell,
     }
     // Sums over the clusters, PRB by PRB. Each PRB's sum is one chain of dependent
     // additions, so PRBs go in blocks of kPrbBlock whose chains run side by side: the
-    // same additions in the same order as one PRB at a time, hence the same gains.
+    // same additions in the same order as one PRB at a time, hence the same gains. The
+    // last block runs whole, past the last PRB, so that every block has the fixed length
+    // the compiler unrolls (with a variable length the sums lived in memory).
     constexpr uint32_t kPrbBlock = 4;
-    std::vector<double> gain(m_numPrbs);
-    for (uint32_t first = 0; first < m_numPrbs; first += kPrbBlock)
+    const uint32_t numBlocks = (m_numPrbs + kPrbBlock - 1) / kPrbBlock;
+    std::vector<double> gain(numBlocks * kPrbBlock);
+    for (uint32_t first = 0; first < gain.size(); first += kPrbBlock)
     {
-        const uint32_t count = std::min(kPrbBlock, m_numPrbs - first);
         double sumRe[kPrbBlock] = {};
         double sumIm[kPrbBlock] = {};
         for (std::size_t c = 0; c < numClusters; ++c)
         {
             double r = re[c];
             double i = im[c];
-            for (uint32_t j = 0; j < count; ++j)
+            for (uint32_t j = 0; j < kPrbBlock; ++j)
             {
                 sumRe[j] += r;
                 sumIm[j] += i;
@@ -352,11 +377,12 @@ RadioChannel::FadingGain(uint32_t cell,
             re[c] = r;
             im[c] = i;
         }
-        for (uint32_t j = 0; j < count; ++j)
+        for (uint32_t j = 0; j < kPrbBlock; ++j)
         {
             gain[first + j] = sumRe[j] * sumRe[j] + sumIm[j] * sumIm[j];
         }
     }
+    gain.resize(m_numPrbs);
     return gain;
 }
 
