@@ -278,7 +278,9 @@ RadioChannel::FadingGain(uint32_t cell,
         }
         cache.channel = channel;
     }
-    if (newChannel || gnbWeights != cache.gnbWeights || ueWeights != cache.ueWeights)
+    const bool gnbSteered = gnbWeights != cache.gnbWeights;
+    const bool ueSteered = ueWeights != cache.ueWeights;
+    if (newChannel || gnbSteered || ueSteered)
     {
         // The matrix H[u][s][cluster] may have been generated in the b -> a direction.
         const bool reverse = channel->IsReverse(aArray->GetId(), bArray->GetId());
@@ -289,25 +291,35 @@ RadioChannel::FadingGain(uint32_t cell,
         // arithmetic because std::complex's product branches on NaN, which kept this loop
         // scalar (it was half of a 40-slot flow run's FadingGain: beams re-steer every step).
         const std::size_t numClusters = cache.clusters.size();
-        std::vector<double> longRe(numClusters, 0.0);
-        std::vector<double> longIm(numClusters, 0.0);
-        std::vector<double> rxRe(numClusters);
-        std::vector<double> rxIm(numClusters);
-        for (std::size_t s = 0; s < sW.size(); ++s)
+        if (newChannel || (reverse ? gnbSteered : ueSteered))
         {
-            std::fill(rxRe.begin(), rxRe.end(), 0.0);
-            std::fill(rxIm.begin(), rxIm.end(), 0.0);
-            for (std::size_t u = 0; u < uW.size(); ++u)
+            // The inner sums last as long as the u-node's beam: usually the UE's, whose
+            // beam (a single element by default) does not follow the gNB's re-steering.
+            cache.uCombinedRe.assign(sW.size() * numClusters, 0.0);
+            cache.uCombinedIm.assign(sW.size() * numClusters, 0.0);
+            for (std::size_t s = 0; s < sW.size(); ++s)
             {
-                const double wRe = uW[u].real();
-                const double wIm = uW[u].imag();
-                const std::complex<double>* h = channel->m_channel[u][s].data();
-                for (std::size_t c = 0; c < numClusters; ++c)
+                double* rxRe = &cache.uCombinedRe[s * numClusters];
+                double* rxIm = &cache.uCombinedIm[s * numClusters];
+                for (std::size_t u = 0; u < uW.size(); ++u)
                 {
-                    rxRe[c] += wRe * h[c].real() - wIm * h[c].imag();
-                    rxIm[c] += wRe * h[c].imag() + wIm * h[c].real();
+                    const double wRe = uW[u].real();
+                    const double wIm = uW[u].imag();
+                    const std::complex<double>* h = channel->m_channel[u][s].data();
+                    for (std::size_t c = 0; c < numClusters; ++c)
+                    {
+                        rxRe[c] += wRe * h[c].real() - wIm * h[c].imag();
+                        rxIm[c] += wRe * h[c].imag() + wIm * h[c].real();
+                    }
                 }
             }
+        }
+        std::vector<double> longRe(numClusters, 0.0);
+        std::vector<double> longIm(numClusters, 0.0);
+        for (std::size_t s = 0; s < sW.size(); ++s)
+        {
+            const double* rxRe = &cache.uCombinedRe[s * numClusters];
+            const double* rxIm = &cache.uCombinedIm[s * numClusters];
             const double wRe = sW[s].real();
             const double wIm = sW[s].imag();
             for (std::size_t c = 0; c < numClusters; ++c)

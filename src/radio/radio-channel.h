@@ -120,6 +120,9 @@ class RadioChannel : public Object
         PhasedArrayModel::ComplexVector gnbWeights;
         PhasedArrayModel::ComplexVector ueWeights;
         std::vector<ClusterTerm> clusters;
+        /// Sum over u of uW[u] H[u][s][c] at [s * clusters + c], for the u-node's weights
+        std::vector<double> uCombinedRe;
+        std::vector<double> uCombinedIm; //!< imaginary parts of uCombinedRe's sums
     };
 
     struct CachedGain
