@@ -7,6 +7,7 @@ PACKAGES=(
     build-essential cmake ccache pkg-config clang-format
     libns3-dev ns3 libgsl-dev
     libtorch-dev libopenblas0-pthread
+    libgoogle-perftools-dev # tcmalloc for the LibTorch programs (CMakeLists.txt says why)
     libeigen3-dev libspdlog-dev
     python3 python3-numpy python3-matplotlib
     python3-torch # the PyTorch cross-check test and the Python side of bench-lam.sh
