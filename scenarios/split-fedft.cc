@@ -55,6 +55,7 @@ struct SplitFedConfig
     uint32_t rounds{12};
     std::string model; ///< empty: the small preset for the reference
     std::string reference{"hold"};
+    std::string layout{"steps"};
     std::string scheme{"split"};
     std::string training{"lora"};
     uint32_t loraRank{4};
@@ -117,6 +118,7 @@ Concatenate(const std::vector<CsiPredictionData>& parts)
 {
     CsiPredictionData all;
     all.ports = parts.front().ports;
+    all.layout = parts.front().layout;
     std::vector<torch::Tensor> inputs, targets, reference, next, scale;
     for (const CsiPredictionData& part : parts)
     {
@@ -226,6 +228,8 @@ BaseModelMetadata(const SplitFedConfig& c, const LamConfig& lam)
           << lam.numHeads << " heads, MLP " << lam.mlpWidth << ", " << lam.inputFeatures
           << " features, context " << lam.contextLength;
     return {{"model", model.str()},
+            {"reference", c.reference},
+            {"layout", c.layout},
             {"pretrain_steps", int64_t(c.pretrainSteps)},
             {"pretrain_snr_db", ExactDecimal(c.pretrainSnrDb)},
             {"pretrain_drops", int64_t(c.pretrainDrops)},
@@ -292,13 +296,19 @@ Run(int argc, char** argv)
     args.Add("rounds", "federated rounds", c.rounds);
     args.Add("model",
              "model preset in models/ (name) or path to a model JSON (default: "
-             "csi-predictor-small, csi-ar-residual-small with --reference=ar)",
+             "csi-predictor-small, csi-ar-residual-small with --reference=ar, "
+             "csi-subcarrier-small with --layout=subcarriers)",
              c.model);
     args.Add("reference",
              "what the model corrects: hold (it predicts the change from the last noisy "
              "snapshot) or ar (the error of least-squares AR on each port's history so far, "
              "whose predictions it also reads)",
              c.reference);
+    args.Add("layout",
+             "what a token of a port's sequence holds: steps (one snapshot of its 48 "
+             "subcarriers) or subcarriers (one subcarrier's 16 noisy snapshots and the "
+             "reference's next one; the model corrects the reference at every subcarrier)",
+             c.layout);
     args.Add("scheme",
              "split (split federated learning), federated (the whole model trains on each "
              "device: FedAvg of the model with --training=full, federated LoRA with lora) or "
@@ -446,10 +456,19 @@ Run(int argc, char** argv)
         "reference",
         c.reference,
         {{"hold", CsiPredictionReference::HOLD}, {"ar", CsiPredictionReference::AR}});
+    taskConfig.layout =
+        ChooseArgument<CsiPredictionLayout>("layout",
+                                            c.layout,
+                                            {{"steps", CsiPredictionLayout::TIME_STEPS},
+                                             {"subcarriers", CsiPredictionLayout::SUBCARRIERS}});
     const bool arReference = taskConfig.reference == CsiPredictionReference::AR;
+    const bool subcarrierTokens = taskConfig.layout == CsiPredictionLayout::SUBCARRIERS;
+    const std::string presets = subcarrierTokens ? "csi-subcarrier"
+                                : arReference    ? "csi-ar-residual"
+                                                 : "csi-predictor";
     if (c.model.empty())
     {
-        c.model = arReference ? "csi-ar-residual-small" : "csi-predictor-small";
+        c.model = presets + "-small";
     }
     try
     {
@@ -463,18 +482,16 @@ Run(int argc, char** argv)
     }
     const CsiPredictionTask shape(taskConfig);
     if (lam.inputKind != LamInputKind::FEATURES || lam.inputFeatures != shape.GetInputFeatures() ||
-        lam.outputSize != shape.GetOutputFeatures() ||
-        lam.contextLength < int64_t(taskConfig.historySteps))
+        lam.outputSize != shape.GetOutputFeatures() || lam.contextLength < shape.GetTokens())
     {
-        ThrowBadArgument("model",
-                         c.model,
-                         "the CSI prediction task with --reference=" + c.reference +
-                             " needs feature input of " + std::to_string(shape.GetInputFeatures()) +
-                             " and output of " + std::to_string(shape.GetOutputFeatures()) +
-                             " per step and a context of at least " +
-                             std::to_string(taskConfig.historySteps) + " steps" +
-                             (arReference ? " (the csi-ar-residual-* presets)"
-                                          : " (the csi-predictor-* presets)"));
+        ThrowBadArgument(
+            "model",
+            c.model,
+            "the CSI prediction task with --reference=" + c.reference + " --layout=" + c.layout +
+                " needs feature input of " + std::to_string(shape.GetInputFeatures()) +
+                " and output of " + std::to_string(shape.GetOutputFeatures()) +
+                " per token and a context of at least " + std::to_string(shape.GetTokens()) +
+                " tokens (the " + presets + "-* presets)");
     }
     if (split && c.splitPoint >= lam.numLayers)
     {

@@ -59,13 +59,27 @@ CsiPredictionTask::AssignStreams(int64_t stream)
 int64_t
 CsiPredictionTask::GetInputFeatures() const
 {
-    return (m_config.reference == CsiPredictionReference::AR ? 2 : 1) * GetOutputFeatures();
+    if (m_config.layout == CsiPredictionLayout::SUBCARRIERS)
+    {
+        return 2 * static_cast<int64_t>(m_config.historySteps) + 2;
+    }
+    return (m_config.reference == CsiPredictionReference::AR ? 4 : 2) *
+           static_cast<int64_t>(m_config.subcarriers);
 }
 
 int64_t
 CsiPredictionTask::GetOutputFeatures() const
 {
-    return 2 * static_cast<int64_t>(m_config.subcarriers);
+    return m_config.layout == CsiPredictionLayout::SUBCARRIERS
+               ? 2
+               : 2 * static_cast<int64_t>(m_config.subcarriers);
+}
+
+int64_t
+CsiPredictionTask::GetTokens() const
+{
+    return m_config.layout == CsiPredictionLayout::SUBCARRIERS ? m_config.subcarriers
+                                                               : m_config.historySteps;
 }
 
 const CsiPredictionTaskConfig&
@@ -91,11 +105,14 @@ CsiPredictionTask::Generate(const Vector& bsPosition,
     CsiPredictionData data;
     data.drops = drops;
     data.ports = ports;
+    data.layout = m_config.layout;
     const bool ar = m_config.reference == CsiPredictionReference::AR;
+    const bool subcarrierTokens = m_config.layout == CsiPredictionLayout::SUBCARRIERS;
     // (sequence, time, feature); filled from complex CSI, scaled afterwards. The
-    // reference's row t is its prediction of snapshot t + 1.
+    // reference's row t is its prediction of snapshot t + 1 (subcarrier tokens use only
+    // the last row, the only one computed).
     torch::Tensor noisy = torch::empty({sequences, steps + 1, 2 * k});
-    torch::Tensor reference = torch::empty({ar ? sequences : 0, steps, 2 * k});
+    torch::Tensor reference = torch::zeros({ar ? sequences : 0, steps, 2 * k});
     torch::Tensor cleanNext = torch::empty({sequences, 2 * k});
     auto noisyAccess = noisy.accessor<float, 3>();
     auto referenceAccess = reference.accessor<float, 3>();
@@ -141,13 +158,17 @@ CsiPredictionTask::Generate(const Vector& bsPosition,
                 {
                     portHistory.col(sc) = history.col(sc * ports + port);
                 }
-                const Eigen::MatrixXcd predicted = m_ar->PredictEachStep(portHistory);
-                for (int64_t t = 0; t < steps; ++t)
+                const Eigen::MatrixXcd predicted = subcarrierTokens
+                                                       ? m_ar->Predict(portHistory, 1)
+                                                       : m_ar->PredictEachStep(portHistory);
+                const int64_t first = steps - predicted.rows();
+                for (int64_t t = first; t < steps; ++t)
                 {
                     for (int64_t sc = 0; sc < k; ++sc)
                     {
-                        referenceAccess[sequence][t][sc] = float(predicted(t, sc).real());
-                        referenceAccess[sequence][t][k + sc] = float(predicted(t, sc).imag());
+                        const std::complex<double> h = predicted(t - first, sc);
+                        referenceAccess[sequence][t][sc] = float(h.real());
+                        referenceAccess[sequence][t][k + sc] = float(h.imag());
                     }
                 }
             }
@@ -164,16 +185,43 @@ CsiPredictionTask::Generate(const Vector& bsPosition,
     // RMS over the complex history: mean of re^2 + im^2 over steps and subcarriers.
     data.scale = (past.pow(2).sum({1, 2}) / (steps * k)).sqrt().clamp_min(1e-30); // (N)
     torch::Tensor divisor = data.scale.view({sequences, 1, 1});
-    data.inputs = ar ? torch::cat({past, reference}, 2) / divisor : past / divisor;
-    data.targets = (noisy.index({Slice(), Slice(1, steps + 1)}) - reference) / divisor;
     data.nextReference = reference.select(1, steps - 1) / data.scale.view({sequences, 1});
     data.nextClean = cleanNext / data.scale.view({sequences, 1});
+    if (subcarrierTokens)
+    {
+        // Real parts of the history, imaginary parts, then the reference, per subcarrier.
+        past = past / divisor;
+        data.inputs = torch::cat({past.index({Slice(), Slice(), Slice(0, k)}).transpose(1, 2),
+                                  past.index({Slice(), Slice(), Slice(k)}).transpose(1, 2),
+                                  SubcarrierMajor(data.nextReference)},
+                                 2)
+                          .contiguous();
+        torch::Tensor next = noisy.select(1, steps) / data.scale.view({sequences, 1});
+        data.targets = SubcarrierMajor(next - data.nextReference);
+        return data;
+    }
+    data.inputs = ar ? torch::cat({past, reference}, 2) / divisor : past / divisor;
+    data.targets = (noisy.index({Slice(), Slice(1, steps + 1)}) - reference) / divisor;
     return data;
+}
+
+torch::Tensor
+SubcarrierMajor(const torch::Tensor& snapshots)
+{
+    const int64_t k = snapshots.size(1) / 2;
+    using torch::indexing::Slice;
+    return torch::stack(
+        {snapshots.index({Slice(), Slice(0, k)}), snapshots.index({Slice(), Slice(k)})},
+        2);
 }
 
 torch::Tensor
 PredictNextSnapshot(const CsiPredictionData& data, const torch::Tensor& output)
 {
+    if (data.layout == CsiPredictionLayout::SUBCARRIERS)
+    {
+        return data.nextReference + torch::cat({output.select(2, 0), output.select(2, 1)}, 1);
+    }
     return data.nextReference + output.select(1, output.size(1) - 1);
 }
 

@@ -34,6 +34,21 @@ enum class CsiPredictionReference
 
 /**
  * \ingroup training
+ * What one token of a port's sequence holds.
+ */
+enum class CsiPredictionLayout
+{
+    /// token t: snapshot t of the port's K subcarriers (and, with the AR reference, AR's
+    /// prediction of snapshot t + 1); the model corrects the reference at every step
+    TIME_STEPS,
+    /// token k: subcarrier k's T noisy snapshots and the reference's prediction of its
+    /// snapshot T; the model corrects that prediction at every subcarrier, attending to
+    /// the subcarriers below k (the channel is smooth across frequency, the noise is not)
+    SUBCARRIERS,
+};
+
+/**
+ * \ingroup training
  * The channel-prediction task: link and sampling of the CSI the devices learn from.
  * Defaults: the LLM4CP setup (UMa NLOS, 2.4 GHz, 32-port base station, 48
  * subcarriers of 180 kHz, 0.5 ms sampling, 16 past snapshots, 20 dB estimation SNR).
@@ -48,6 +63,7 @@ struct CsiPredictionTaskConfig
     double snrDb{20};
     CsiPredictionReference reference{CsiPredictionReference::HOLD};
     uint32_t arOrder{8}; ///< order of the AR reference
+    CsiPredictionLayout layout{CsiPredictionLayout::TIME_STEPS};
 };
 
 /**
@@ -57,18 +73,23 @@ struct CsiPredictionTaskConfig
  * one sequence of 2K real features per step (real parts of the K subcarriers, then the
  * imaginary parts). Sequences are scaled by the RMS of their noisy history, so the model
  * sees unit power whatever the pathloss. With the AR reference each step also carries
- * AR's prediction of the next snapshot (2K more features).
+ * AR's prediction of the next snapshot (2K more features). The subcarrier layout
+ * transposes a sequence: one token per subcarrier (CsiPredictionLayout).
  */
 struct CsiPredictionData
 {
     int64_t drops{0};
     int64_t ports{0};
-    /// (drops x ports, T, 2K) noisy snapshots 0..T-1, scaled; with the AR reference
-    /// (.., T, 4K): then also AR's predictions of snapshots 1..T
+    CsiPredictionLayout layout{CsiPredictionLayout::TIME_STEPS};
+    /// TIME_STEPS: (drops x ports, T, 2K) noisy snapshots 0..T-1, scaled; with the AR
+    /// reference (.., T, 4K): then also AR's predictions of snapshots 1..T.
+    /// SUBCARRIERS: (drops x ports, K, 2T + 2) per subcarrier the real parts of its
+    /// snapshots 0..T-1, their imaginary parts, and the reference's snapshot T (re, im).
     torch::Tensor inputs;
-    /// (drops x ports, T, 2K) noisy snapshots 1..T minus the reference's predictions of
-    /// them, scaled: the model predicts the reference's error (for HOLD the change from
-    /// each snapshot to the next), so an untrained one reproduces the reference
+    /// TIME_STEPS: (drops x ports, T, 2K) noisy snapshots 1..T minus the reference's
+    /// predictions of them, scaled: the model predicts the reference's error (for HOLD the
+    /// change from each snapshot to the next), so an untrained one reproduces the
+    /// reference. SUBCARRIERS: (drops x ports, K, 2) the same error at snapshot T only.
     torch::Tensor targets;
     torch::Tensor nextReference; ///< (drops x ports, 2K) the reference's snapshot T, scaled
     torch::Tensor nextClean;     ///< (drops x ports, 2K) clean snapshot T, scaled
@@ -101,10 +122,13 @@ class CsiPredictionTask
                                const Vector& velocityMps,
                                uint32_t drops);
 
-    /// Model input features per step: 2K, 4K with the AR reference.
+    /// Model input features per token: 2K, 4K with the AR reference; 2T + 2 with
+    /// subcarrier tokens.
     int64_t GetInputFeatures() const;
-    /// Model output features per step (2K).
+    /// Model output features per token: 2K; 2 with subcarrier tokens.
     int64_t GetOutputFeatures() const;
+    /// Tokens per sequence: T; K with subcarrier tokens.
+    int64_t GetTokens() const;
     const CsiPredictionTaskConfig& GetConfig() const;
 
   private:
@@ -119,9 +143,14 @@ class CsiPredictionTask
 };
 
 /**
+ * One snapshot per subcarrier: (N, 2K) real parts then imaginary parts -> (N, K, 2).
+ */
+torch::Tensor SubcarrierMajor(const torch::Tensor& snapshots);
+
+/**
  * The next snapshot a model predicts: the reference's prediction plus the model's
- * correction at the last step.
- * \param output (N, T, 2K) model output on data.inputs
+ * correction at the last step (with subcarrier tokens: at every subcarrier).
+ * \param output model output on data.inputs: (N, T, 2K), or (N, K, 2)
  * \return (N, 2K), scaled
  */
 torch::Tensor PredictNextSnapshot(const CsiPredictionData& data, const torch::Tensor& output);

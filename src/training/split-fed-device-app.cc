@@ -167,8 +167,12 @@ SplitFedDeviceApp::GetDataBytes() const
 {
     // The noisy snapshots 0..T of every sequence; the server derives the rest (the
     // targets, and AR's predictions when they are inputs) from them.
-    return static_cast<uint64_t>(m_data.targets.size(0)) * (m_data.targets.size(1) + 1) *
-           m_data.targets.size(2) * BytesPerElement(m_config.precision);
+    uint64_t values = 0;
+    for (const Eigen::MatrixXcd& history : m_data.history) // (T, K x ports)
+    {
+        values += 2 * static_cast<uint64_t>(history.rows() + 1) * history.cols();
+    }
+    return values * BytesPerElement(m_config.precision);
 }
 
 void

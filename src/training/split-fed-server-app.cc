@@ -129,7 +129,7 @@ SplitFedServerApp::Validate()
 {
     torch::NoGradGuard noGrad;
     auto nmseDb = [this](GptModel model) {
-        torch::Tensor output = model->forward(m_validation.inputs); // (N, T, 2K)
+        torch::Tensor output = model->forward(m_validation.inputs); // (N, tokens, features)
         return NextStepNmseDb(PredictNextSnapshot(m_validation, output), m_validation);
     };
     if (m_devices.front()->GetConfig().scheme != TrainingScheme::LOCAL)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # split-fedft: the same seed and arguments give byte-identical KPI traces (slot and flow
-# radio engines); another --RngRun gives a different run; both references (hold, AR) run; a pretrained base saved with --baseModel and loaded
+# radio engines); another --RngRun gives a different run; both references (hold, AR)
+# and both layouts (time steps, subcarriers) run; a pretrained base saved with --baseModel and loaded
 # gives the same trace; the federated baseline runs, or reports why it cannot;
 # bad arguments, a model that does not fit the task and shards that do not fit a device's
 # memory exit non-zero with a message naming the problem and leave no output file.
@@ -55,6 +56,23 @@ cmp -s "$TMP/ar1/rounds.csv" "$TMP/ar2/rounds.csv" ||
 [ "$(column "$TMP/ar1/summary.csv" hold_nmse_db)" = "$(column "$TMP/a/summary.csv" hold_nmse_db)" ] &&
     [ "$(column "$TMP/ar1/summary.csv" reference_nmse_db)" != "$(column "$TMP/a/summary.csv" hold_nmse_db)" ] ||
     { echo "FAIL: the AR reference saw other data or is the hold predictor"; failures=$((failures + 1)); }
+# Subcarrier tokens run reproducibly, on the same drops and AR reference as the time-step
+# layout; what a device uploads in --scheme=central (its noisy snapshots) does not depend
+# on the layout.
+for run in sc1 sc2; do
+    "$BUILD/split-fedft" "${small[@]}" --reference=ar --layout=subcarriers --model=csi-subcarrier-tiny \
+        --outDir="$TMP/$run" >/dev/null 2>&1 || { echo "FAIL: --layout=subcarriers ($run)"; failures=$((failures + 1)); }
+done
+cmp -s "$TMP/sc1/rounds.csv" "$TMP/sc2/rounds.csv" ||
+    { echo "FAIL: --layout=subcarriers runs differ"; failures=$((failures + 1)); }
+[ "$(column "$TMP/sc1/summary.csv" reference_nmse_db)" = "$(column "$TMP/ar1/summary.csv" reference_nmse_db)" ] ||
+    { echo "FAIL: subcarrier tokens saw another AR reference"; failures=$((failures + 1)); }
+"$BUILD/split-fedft" "${small[@]}" --scheme=central --outDir="$TMP/central-steps" >/dev/null 2>&1 &&
+    "$BUILD/split-fedft" "${small[@]}" --scheme=central --layout=subcarriers --model=csi-subcarrier-tiny \
+        --outDir="$TMP/central-sc" >/dev/null 2>&1 || { echo "FAIL: central runs"; failures=$((failures + 1)); }
+up=$(column "$TMP/central-steps/rounds.csv" bytes_up)
+[ "${up:-0}" -gt 0 ] && [ "$up" = "$(column "$TMP/central-sc/rounds.csv" bytes_up)" ] ||
+    { echo "FAIL: the uploaded data depends on the layout ($up)"; failures=$((failures + 1)); }
 
 expect_error() {
     local needle=$1
@@ -110,7 +128,9 @@ expect_error "radio=fluid" --radio=fluid
 expect_error "needs the flow engine" --flowStepSlots=40
 expect_error "feature input" --model=lam-tiny
 expect_error "reference=last" --reference=last
-expect_error "feature input of 192 and output of 96 per step and a context of at least 16 steps (the csi-ar-residual-\* presets)" --reference=ar
+expect_error "feature input of 192 and output of 96 per token and a context of at least 16 tokens (the csi-ar-residual-\* presets)" --reference=ar
+expect_error "feature input of 34 and output of 2 per token and a context of at least 48 tokens (the csi-subcarrier-\* presets)" --layout=subcarriers
+expect_error "layout=time" --layout=time
 expect_error "no-such-model" --model=no-such-model
 expect_error "short by" --batchSize=200000
 exit $failures

@@ -50,7 +50,9 @@ class LamPresetCountTestCase : public TestCase
               Preset{"csi-predictor-tiny", 96 * 64 + 64, 16, 64, 256, 2, 64 * 96 + 96},
               Preset{"csi-predictor-small", 96 * 128 + 128, 16, 128, 512, 4, 128 * 96 + 96},
               Preset{"csi-ar-residual-tiny", 192 * 64 + 64, 16, 64, 256, 2, 64 * 96 + 96},
-              Preset{"csi-ar-residual-small", 192 * 128 + 128, 16, 128, 512, 4, 128 * 96 + 96}})
+              Preset{"csi-ar-residual-small", 192 * 128 + 128, 16, 128, 512, 4, 128 * 96 + 96},
+              Preset{"csi-subcarrier-tiny", 34 * 64 + 64, 48, 64, 256, 2, 64 * 2 + 2},
+              Preset{"csi-subcarrier-small", 34 * 128 + 128, 48, 128, 512, 4, 128 * 2 + 2}})
         {
             LamConfig config = LoadLamConfig(PresetPath(p.name));
             NS_TEST_ASSERT_MSG_EQ(config.name, p.name, "name in " << p.name);

@@ -4,6 +4,7 @@
 #include "ns3/test.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -14,12 +15,14 @@ namespace
 
 using torch::indexing::Slice;
 
-/// Two drops of a UE 120 m from the site at 30 km/h, with the given reference.
+/// Two drops of a UE 120 m from the site at 30 km/h, with the given reference and layout.
 CsiPredictionData
-TwoDrops(CsiPredictionReference reference)
+TwoDrops(CsiPredictionReference reference,
+         CsiPredictionLayout layout = CsiPredictionLayout::TIME_STEPS)
 {
     CsiPredictionTaskConfig config;
     config.reference = reference;
+    config.layout = layout;
     CsiPredictionTask task(config);
     task.AssignStreams(7);
     return task.Generate(Vector(0, 0, 25), Vector(120, 0, 1.5), Vector(8.33, 0, 0), 2);
@@ -120,6 +123,96 @@ class CsiPredictionReferenceTestCase : public TestCase
     }
 };
 
+/**
+ * Subcarrier tokens: the same drops (same streams) as the time-step layout, transposed.
+ * Token k of a sequence holds the real parts of subcarrier k's T noisy snapshots, their
+ * imaginary parts and the reference's snapshot T there; reference + target is the next
+ * noisy snapshot; the model's (re, im) output at token k corrects subcarrier k. Checked
+ * element by element against the time-step tensors of the same task, for both references.
+ */
+class CsiPredictionSubcarrierLayoutTestCase : public TestCase
+{
+  public:
+    CsiPredictionSubcarrierLayoutTestCase()
+        : TestCase("subcarrier tokens hold the time-step layout's values, transposed")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const int64_t k = 48;
+        const int64_t steps = 16;
+        for (CsiPredictionReference reference :
+             {CsiPredictionReference::HOLD, CsiPredictionReference::AR})
+        {
+            const CsiPredictionData time = TwoDrops(reference);
+            const CsiPredictionData tokens = TwoDrops(reference, CsiPredictionLayout::SUBCARRIERS);
+            const int64_t sequences = time.inputs.size(0);
+            NS_TEST_ASSERT_MSG_EQ(tokens.inputs.size(0), sequences, "same sequences");
+            NS_TEST_ASSERT_MSG_EQ(tokens.inputs.size(1), k, "one token per subcarrier");
+            NS_TEST_ASSERT_MSG_EQ(tokens.inputs.size(2), 2 * steps + 2, "2T + 2 features");
+            NS_TEST_ASSERT_MSG_EQ(tokens.targets.size(2), 2, "(re, im) out");
+            NS_TEST_EXPECT_MSG_EQ(MaxAbs(tokens.nextReference, time.nextReference),
+                                  0.0,
+                                  "same reference of snapshot T");
+            NS_TEST_EXPECT_MSG_EQ(MaxAbs(tokens.scale, time.scale), 0.0, "same scaling");
+
+            // The next noisy snapshot as the time-step layout sees it: (N, 2K).
+            const torch::Tensor next = time.targets.select(1, steps - 1) + time.nextReference;
+            auto in = tokens.inputs.accessor<float, 3>();
+            auto out = tokens.targets.accessor<float, 3>();
+            auto history = time.inputs.accessor<float, 3>();
+            auto nextAccess = next.accessor<float, 2>();
+            auto referenceAccess = time.nextReference.accessor<float, 2>();
+            float historyWorst = 0;
+            float targetWorst = 0;
+            for (int64_t n = 0; n < sequences; ++n)
+            {
+                for (int64_t sc = 0; sc < k; ++sc)
+                {
+                    for (int64_t t = 0; t < steps; ++t)
+                    {
+                        historyWorst =
+                            std::max({historyWorst,
+                                      std::abs(in[n][sc][t] - history[n][t][sc]),
+                                      std::abs(in[n][sc][steps + t] - history[n][t][k + sc])});
+                    }
+                    historyWorst =
+                        std::max({historyWorst,
+                                  std::abs(in[n][sc][2 * steps] - referenceAccess[n][sc]),
+                                  std::abs(in[n][sc][2 * steps + 1] - referenceAccess[n][k + sc])});
+                    targetWorst = std::max(
+                        {targetWorst,
+                         std::abs(out[n][sc][0] + referenceAccess[n][sc] - nextAccess[n][sc]),
+                         std::abs(out[n][sc][1] + referenceAccess[n][k + sc] -
+                                  nextAccess[n][k + sc])});
+                }
+            }
+            NS_TEST_EXPECT_MSG_EQ(historyWorst, 0.0F, "history and reference, transposed");
+            NS_TEST_EXPECT_MSG_LT(targetWorst, 1e-5, "reference + target = next snapshot");
+
+            // Output (re, im) at token k lands on subcarrier k's real and imaginary part.
+            const torch::Tensor output = torch::randn({sequences, k, 2});
+            const torch::Tensor predicted = PredictNextSnapshot(tokens, output);
+            auto o = output.accessor<float, 3>();
+            auto p = predicted.accessor<float, 2>();
+            float placement = 0;
+            for (int64_t n = 0; n < sequences; ++n)
+            {
+                for (int64_t sc = 0; sc < k; ++sc)
+                {
+                    placement = std::max(
+                        {placement,
+                         std::abs(p[n][sc] - referenceAccess[n][sc] - o[n][sc][0]),
+                         std::abs(p[n][k + sc] - referenceAccess[n][k + sc] - o[n][sc][1])});
+                }
+            }
+            NS_TEST_EXPECT_MSG_LT(placement, 1e-6, "output at token k corrects subcarrier k");
+        }
+    }
+};
+
 class CsiPredictionTaskTestSuite : public TestSuite
 {
   public:
@@ -127,6 +220,7 @@ class CsiPredictionTaskTestSuite : public TestSuite
         : TestSuite("training-csi-prediction-task", TestSuite::UNIT)
     {
         AddTestCase(new CsiPredictionReferenceTestCase, TestCase::QUICK);
+        AddTestCase(new CsiPredictionSubcarrierLayoutTestCase, TestCase::QUICK);
     }
 };
 
