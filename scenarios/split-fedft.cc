@@ -54,8 +54,8 @@ struct SplitFedConfig
     uint32_t devices{4};
     uint32_t rounds{12};
     std::string model; ///< empty: the small preset for the reference
-    std::string reference{"hold"};
-    std::string layout{"steps"};
+    std::string reference{"ar"};
+    std::string layout{"subcarriers"};
     std::string scheme{"split"};
     std::string training{"lora"};
     uint32_t loraRank{4};
@@ -76,7 +76,7 @@ struct SplitFedConfig
     double snrDb{20};
     double ueSpeedKmh{30};
     uint32_t pretrainSteps{1000};
-    double pretrainSnrDb{40};
+    double pretrainSnrDb{20};
     std::string baseModel;
     double roundDeadlineS{0};
     std::string deviceProfile{"phone"};
@@ -296,8 +296,8 @@ Run(int argc, char** argv)
     args.Add("rounds", "federated rounds", c.rounds);
     args.Add("model",
              "model preset in models/ (name) or path to a model JSON (default: "
-             "csi-predictor-small, csi-ar-residual-small with --reference=ar, "
-             "csi-subcarrier-small with --layout=subcarriers)",
+             "csi-subcarrier-small; with --layout=steps csi-ar-residual-small, and "
+             "csi-predictor-small with --reference=hold)",
              c.model);
     args.Add("reference",
              "what the model corrects: hold (it predicts the change from the last noisy "

@@ -20,7 +20,7 @@ echo "| run | engine | simulated time | wall, full run | wall, replay: median (r
 echo "|---|---|---:|---:|---:|---:|---:|"
 for preset in default tiny; do
     extra=()
-    [ "$preset" = tiny ] && extra=(--model=csi-predictor-tiny --rounds=8 --localSteps=4)
+    [ "$preset" = tiny ] && extra=(--model=csi-subcarrier-tiny --rounds=8 --localSteps=4)
     # engine:flowStepSlots; "flow:40" is the flow engine with 40-slot (20 ms) steps.
     for config in slot:0 flow:0 flow:40; do
         engine=${config%:*}

@@ -7,7 +7,7 @@ set -uo pipefail
 BUILD=$2
 TMP=$(mktemp -d)
 trap 'pkill -9 -f "outDir=$TMP/" 2>/dev/null; rm -rf "$TMP"' EXIT
-common=(--model=csi-predictor-tiny --devices=3 --rounds=6 --trainDrops=2 --pretrainDrops=8 --validationDrops=1
+common=(--model=csi-subcarrier-tiny --devices=3 --rounds=6 --trainDrops=2 --pretrainDrops=8 --validationDrops=1
     --pretrainSteps=20 --localSteps=4)
 failures=0
 check_resume() {

@@ -10,7 +10,7 @@ BUILD=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 failures=0
-small=(--model=csi-predictor-tiny --devices=2 --rounds=2 --trainDrops=1 --pretrainDrops=4 --validationDrops=1
+small=(--model=csi-predictor-tiny --reference=hold --layout=steps --devices=2 --rounds=2 --trainDrops=1 --pretrainDrops=4 --validationDrops=1
     --pretrainSteps=5 --localSteps=1)
 for run in a b; do
     "$BUILD/split-fedft" "${small[@]}" --outDir="$TMP/$run" >/dev/null 2>&1 ||
