@@ -218,9 +218,24 @@ def figure_training(rounds, summary, out_dir):
     references = [("hold_nmse_db", "hold (no prediction)", ":"),
                   ("ar8_nmse_db", "least-squares AR(8)", "--"),
                   ("prony_nmse_db", "Prony", "-.")]
+    levels = {column: summary[column][0] for column, _, _ in references
+              if summary is not None and column in summary and summary[column].size}
+    # Zoom on the curve and the strong predictors: hold is often several dB above them,
+    # and on its scale the tenths of a dB between the model, AR and Prony disappear.
+    strong = nmse + [v for c, v in levels.items() if c != "hold_nmse_db"]
+    low, high = (min(strong), max(strong)) if strong else (0.0, 0.0)
     for column, label, style in references:
-        if summary is not None and column in summary and summary[column].size:
-            nmse_ax.axhline(summary[column][0], linestyle=style, color="grey", label=label)
+        if column not in levels:
+            continue
+        value = levels[column]
+        shown = not strong or value <= high + 3.0
+        if shown:
+            high = max(high, value)
+        nmse_ax.axhline(value, linestyle=style, color="grey",
+                        label=f"{label}: {value:.2f} dB" + ("" if shown else " (above the plot)"))
+    if strong:
+        margin = max(0.1 * (high - low), 0.2)
+        nmse_ax.set_ylim(low - margin, high + margin)
     nmse_ax.set_xlabel("simulated time [s]")
     nmse_ax.set_ylabel("validation NMSE [dB]")
     nmse_ax.grid(True, alpha=0.3)

@@ -137,6 +137,10 @@ for png in sinr_cdf ue_throughput_cdf cell_throughput latency_cdf; do
     [[ $(head -c 8 "$SCRATCH/png/$png.png" 2>/dev/null | od -An -tx1 | tr -d ' \n') == \
         89504e470d0a1a0a ]] || fail "plot_kpis: $png.png missing or not a PNG"
 done
+# A split-fedft run (the golden trace): loss and NMSE against simulated time.
+expect_status 0 "plot_kpis: split-fedft run" "$PLOT" "$SRC/tests/golden/split-fedft-tiny" --out "$SCRATCH/train" &&
+    [[ $(head -c 8 "$SCRATCH/train/training.png" 2>/dev/null | od -An -tx1 | tr -d ' \n') == \
+        89504e470d0a1a0a ]] || fail "plot_kpis: training.png missing or not a PNG"
 mkdir -p "$SCRATCH/partial"
 cut -d, -f1-5 "$DATA/radio-run/slots.csv" >"$SCRATCH/partial/slots.csv"
 expect_status 0 "plot_kpis: missing columns and file are skipped" "$PLOT" "$SCRATCH/partial" &&
