@@ -69,6 +69,7 @@ struct SplitFedConfig
     uint32_t localSteps{8};
     uint32_t batchSize{32};
     double learningRate{5e-4};
+    double maxGradNorm{1e3};
     std::string precision{"fp32"};
     uint32_t trainDrops{12};
     uint32_t pretrainDrops{1000};
@@ -337,6 +338,10 @@ Run(int argc, char** argv)
     args.Add("localSteps", "split-learning steps per device per round", c.localSteps);
     args.Add("batchSize", "sequences per local step", c.batchSize);
     args.Add("learningRate", "Adam learning rate of local training", c.learningRate);
+    args.Add("maxGradNorm",
+             "a step whose gradient norm exceeds this (or is not finite) stops the run "
+             "(exploding gradients); the last checkpoint stays",
+             c.maxGradNorm);
     args.Add("precision", "payload format on the air: fp32, fp16, bf16", c.precision);
     args.Add("trainDrops",
              "channel drops per device for training (32 sequences each)",
@@ -393,6 +398,10 @@ Run(int argc, char** argv)
         ThrowBadArgument("rounds/localSteps/batchSize/trainDrops/validationDrops/pretrainDrops",
                          "0",
                          "must all be positive");
+    }
+    if (!(c.maxGradNorm > 0))
+    {
+        ThrowBadArgument("maxGradNorm", std::to_string(c.maxGradNorm), "must be > 0");
     }
     if (!(c.learningRate > 0) || !(c.ueSpeedKmh >= 0) || !(c.roundDeadlineS >= 0))
     {
@@ -620,6 +629,7 @@ Run(int argc, char** argv)
     training.localSteps = c.localSteps;
     training.batchSize = c.batchSize;
     training.learningRate = c.learningRate;
+    training.maxGradNorm = c.maxGradNorm;
     training.precision = precision;
     training.lora = loraOptions;
     training.scheme = scheme;
@@ -841,7 +851,10 @@ Run(int argc, char** argv)
                           Column::Fixed("energy_j", 4),
                           Column::Fixed("loss", 6)});
     double lastNmseDb = pretrainedNmseDb;
+    uint64_t roundsFinished = 0;
+    uint64_t checkpointRounds = resumeRound; // rounds the checkpoint on disk holds
     server->SetRoundCallback([&](const SplitFedRoundKpi& kpi) {
+        roundsFinished = kpi.round + 1;
         uint64_t up = 0, down = 0;
         double energy = 0;
         for (const SplitFedDeviceKpi& d : kpi.devices)
@@ -894,6 +907,7 @@ Run(int argc, char** argv)
             CheckpointOptions options;
             options.includeFrozen = true; // a resume needs no pretraining
             SaveCheckpoint(checkpointPath, checkpointState(), kpi.round + 1, metadata, options);
+            checkpointRounds = kpi.round + 1;
         }
         spdlog::info("round {:3d}  t = {:8.3f} s  loss {:.4f}  val NMSE {:7.2f} dB  {}/{} devices",
                      kpi.round,
@@ -908,7 +922,18 @@ Run(int argc, char** argv)
     deployment.network->Start();
     server->SetStartTime(MilliSeconds(10));
     auto wallStart = std::chrono::steady_clock::now();
-    Simulator::Run();
+    try
+    {
+        Simulator::Run();
+    }
+    catch (const TrainingDivergedError& e)
+    {
+        throw std::runtime_error(
+            "round " + std::to_string(roundsFinished) + ", " + e.what() + "; " +
+            (checkpointRounds > 0 ? checkpointPath + " (after round " +
+                                        std::to_string(checkpointRounds - 1) + ") is kept"
+                                  : std::string("no checkpoint was written")));
+    }
     const double wallS =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     const double simulatedS = Simulator::Now().GetSeconds();

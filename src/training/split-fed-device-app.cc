@@ -6,6 +6,8 @@
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 
+#include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 namespace ns3
@@ -126,11 +128,42 @@ SplitFedDeviceApp::RecordLoss(double loss)
 {
     if (!std::isfinite(loss))
     {
-        throw std::runtime_error("device " + std::to_string(m_deviceIndex) + ": training loss " +
-                                 std::to_string(loss) +
-                                 " is not finite (lower the learning rate or use fp32 payloads)");
+        throw TrainingDivergedError("device " + std::to_string(m_deviceIndex) + ": training loss " +
+                                    std::to_string(loss) +
+                                    " is not finite (lower the learning rate or use fp32 "
+                                    "payloads)");
     }
     m_lossSum += loss;
+}
+
+void
+SplitFedDeviceApp::CheckGradients(const std::vector<torch::Tensor>& parameters) const
+{
+    double squares = 0;
+    for (const torch::Tensor& parameter : parameters)
+    {
+        if (parameter.grad().defined())
+        {
+            const double tensorNorm = parameter.grad().norm().item<double>();
+            squares += tensorNorm * tensorNorm;
+        }
+    }
+    const double norm = std::sqrt(squares);
+    if (!(norm <= m_config.maxGradNorm)) // also NaN
+    {
+        std::ostringstream message;
+        message << "device " << m_deviceIndex << ": gradient norm " << norm;
+        if (std::isfinite(norm))
+        {
+            message << " exceeds maxGradNorm " << m_config.maxGradNorm;
+        }
+        else
+        {
+            message << " is not finite";
+        }
+        message << " (exploding gradients: lower the learning rate)";
+        throw TrainingDivergedError(message.str());
+    }
 }
 
 void
@@ -187,6 +220,7 @@ SplitFedDeviceApp::LocalStep(BytesReady done)
                                              m_data.targets.index_select(0, index));
         RecordLoss(loss.item<double>());
         loss.backward();
+        CheckGradients(m_optimizer->param_groups().front().params());
         m_optimizer->step();
     }
     ++m_stepsDone;
@@ -219,6 +253,7 @@ SplitFedDeviceApp::BackwardFrontAndStep(BytesReady done)
         m_step->DeviceFinish();
         // Adapters of both sides step here: Adam is per parameter, so one optimizer over
         // the replica equals a device optimizer and a server optimizer stepping separately.
+        CheckGradients(m_optimizer->param_groups().front().params());
         m_optimizer->step();
     }
     ++m_stepsDone;

@@ -15,6 +15,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
+#include <vector>
 
 namespace ns3
 {
@@ -43,6 +45,21 @@ struct SplitFedTrainingConfig
     PayloadPrecision precision{PayloadPrecision::FP32};
     std::optional<LoraOptions> lora; ///< adapters the replicas carry; nullopt: full training
     TrainingScheme scheme{TrainingScheme::SPLIT};
+    /// A step whose gradient norm (all trainable tensors of the model it updates) exceeds
+    /// this, or is not finite, stops the run before the optimizer applies it.
+    double maxGradNorm{1e3};
+};
+
+/**
+ * \ingroup training
+ * Training diverged: a non-finite loss, or a gradient norm that is not finite or above
+ * SplitFedTrainingConfig::maxGradNorm. Thrown before the step is applied, so the model
+ * and the last checkpoint are untouched by it.
+ */
+class TrainingDivergedError : public std::runtime_error
+{
+  public:
+    using std::runtime_error::runtime_error;
 };
 
 /**
@@ -105,8 +122,12 @@ class SplitFedDeviceApp : public Application
     /// Bytes of this device's training data at the payload precision (what centralised
     /// training uploads once).
     uint64_t GetDataBytes() const;
-    /// Stops the run if a loss is not finite; adds it to the round's mean.
+    /// Stops the run (TrainingDivergedError) if a loss is not finite; adds it to the
+    /// round's mean.
     void RecordLoss(double loss);
+    /// Stops the run (TrainingDivergedError) if the L2 norm of the gradients of
+    /// `parameters` is not finite or exceeds the configured maxGradNorm.
+    void CheckGradients(const std::vector<torch::Tensor>& parameters) const;
 
     /// The step in flight (the server runs its stages 2 and 4 on it).
     SplitStep& GetStep();

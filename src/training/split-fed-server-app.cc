@@ -343,6 +343,7 @@ SplitFedServerApp::CentralStep(uint32_t device)
         torch::Tensor loss = torch::mse_loss(model->forward(inputs), targets);
         app->RecordLoss(loss.item<double>());
         loss.backward();
+        app->CheckGradients(m_centralOptimizer->param_groups().front().params());
         m_centralOptimizer->step();
     }
     Compute(device,

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # A split-fedft run killed (SIGKILL) after its first checkpoint and resumed with
 # --resume=true ends with KPI traces byte-identical to an uninterrupted run: split
-# learning with DP noise, local training (every device's own model restored) and
-# centralised training; a resume with other arguments is refused, naming the argument.
+# learning with DP noise, FedAvg of the whole model, local training (every device's own
+# model restored) and centralised training; a resume with other arguments is refused,
+# naming the argument. A run whose gradients explode stops naming the round and the
+# device, writes no KPI trace and keeps the checkpoint of its last good round, from which
+# a resume diverges again at the same step.
 set -uo pipefail
 BUILD=$2
 TMP=$(mktemp -d)
@@ -37,6 +40,7 @@ check_resume() {
     done
 }
 check_resume split-dp --policy=lyapunov --dp=true --dpClip=0.5 --dpNoise=0.05
+check_resume fedavg --scheme=federated --training=full
 check_resume local --scheme=local
 check_resume central --scheme=central
 msg=$("$BUILD/split-fedft" "${common[@]}" --scheme=local --localSteps=3 --outDir="$TMP/local-killed" \
@@ -44,5 +48,30 @@ msg=$("$BUILD/split-fedft" "${common[@]}" --scheme=local --localSteps=3 --outDir
 if [ $? -eq 0 ] || ! grep -q '"localSteps": 4, this run has "localSteps": 3' <<<"$msg"; then
     echo "FAIL: resume with other arguments not refused by name: $msg"
     failures=$((failures + 1))
+fi
+# Diverges in round 1 here (found by trying rates; any later round would do).
+diverging=("${common[@]}" --learningRate=0.3 --outDir="$TMP/diverged")
+first=$("$BUILD/split-fedft" "${diverging[@]}" 2>&1)
+rc=$?
+error=$(grep 'error: round' <<<"$first")
+round=$(sed -n 's/.*error: round \([0-9]*\), device [0-9]*: gradient norm .* exceeds maxGradNorm 1000 .*/\1/p' <<<"$error")
+if [ $rc -eq 0 ] || [ -z "$round" ]; then
+    echo "FAIL: diverging run: exit $rc, no exploding-gradient error naming round and device: $first"
+    failures=$((failures + 1))
+elif [ "$round" -eq 0 ]; then
+    echo "FAIL: diverging run: diverged in round 0, before any checkpoint; the test proves nothing"
+    failures=$((failures + 1))
+else
+    kept="(after round $((round - 1))) is kept"
+    grep -qF "$kept" <<<"$error" || { echo "FAIL: diverging run: no '$kept' in: $error"; failures=$((failures + 1)); }
+    [ -e "$TMP/diverged/checkpoint.ckpt" ] || { echo "FAIL: diverging run: checkpoint gone"; failures=$((failures + 1)); }
+    for f in rounds.csv devices.csv summary.csv run.json; do
+        [ ! -e "$TMP/diverged/$f" ] || { echo "FAIL: diverging run wrote $f"; failures=$((failures + 1)); }
+    done
+    again=$("$BUILD/split-fedft" "${diverging[@]}" --resume=true 2>&1)
+    grep -q "resuming after round $((round - 1)) " <<<"$again" ||
+        { echo "FAIL: resume of the diverged run did not start after round $((round - 1)): $again"; failures=$((failures + 1)); }
+    [ "$(grep 'error: round' <<<"$again")" = "$error" ] ||
+        { echo "FAIL: the resumed run did not diverge at the same step: $again"; failures=$((failures + 1)); }
 fi
 exit $failures

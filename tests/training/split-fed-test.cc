@@ -69,12 +69,14 @@ struct TinyFederation
     std::vector<Ptr<SplitFedDeviceApp>> apps;
     Ptr<SplitFedServerApp> server;
     std::vector<SplitFedRoundKpi> rounds;
+    GptModel global{lam};
 
     TinyFederation(const std::vector<double>& upBps,
                    const std::vector<double>& downBps,
                    double serverFlopsPerS,
                    uint32_t rounds,
-                   bool poisonData = false)
+                   bool poisonData = false,
+                   const std::function<void(SplitFedTrainingConfig&)>& configure = {})
     {
         torch::manual_seed(1);
         lora.rank = 2;
@@ -82,6 +84,10 @@ struct TinyFederation
         training.localSteps = 2;
         training.batchSize = 8;
         training.lora = lora;
+        if (configure)
+        {
+            configure(training);
+        }
         const uint32_t n = upBps.size();
         deviceNodes.Create(n);
         serverNode.Create(1);
@@ -94,7 +100,6 @@ struct TinyFederation
 
         CsiPredictionTask task(CsiPredictionTaskConfig{});
         task.AssignStreams(100);
-        GptModel global(lam);
         FreezeBaseEnableLora(global, lora);
         for (uint32_t k = 0; k < n; ++k)
         {
@@ -303,10 +308,70 @@ class SplitFedNanLossTestCase : public TestCase
     void DoRun() override
     {
         TinyFederation poisoned({20e6}, {50e6}, 1e12, 1, true);
-        std::string message = MessageOf<std::runtime_error>([]() { Simulator::Run(); });
+        std::string message = MessageOf<TrainingDivergedError>([]() { Simulator::Run(); });
         NS_TEST_EXPECT_MSG_NE(message.find("device 0: training loss"), std::string::npos, message);
         NS_TEST_EXPECT_MSG_EQ(poisoned.rounds.size(), 0u, "no round completed");
         Simulator::Destroy();
+    }
+};
+
+/// A gradient norm above maxGradNorm stops the run naming the device, in split, federated
+/// and central training; on the devices the step is not applied.
+class SplitFedGradientLimitTestCase : public TestCase
+{
+  public:
+    SplitFedGradientLimitTestCase()
+        : TestCase("a gradient norm above the limit stops the run before the step is applied")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        for (TrainingScheme scheme :
+             {TrainingScheme::SPLIT, TrainingScheme::FEDERATED, TrainingScheme::CENTRAL})
+        {
+            // Far below any real step's norm (about 0.1 here), so the first step trips it.
+            TinyFederation limited({20e6}, {50e6}, 1e12, 1, false, [scheme](auto& training) {
+                training.scheme = scheme;
+                training.maxGradNorm = 1e-6;
+            });
+            // What every trainable tensor must still be: the global model's (which the
+            // devices load when the round starts, and central training steps itself).
+            NamedTensors before;
+            for (const auto& item : limited.global->named_parameters())
+            {
+                if (item.value().requires_grad())
+                {
+                    before.emplace_back(item.key(), item.value().clone());
+                }
+            }
+            std::string message = MessageOf<TrainingDivergedError>([]() { Simulator::Run(); });
+            NS_TEST_EXPECT_MSG_NE(message.find("device 0: gradient norm "),
+                                  std::string::npos,
+                                  message);
+            NS_TEST_EXPECT_MSG_NE(message.find(" exceeds maxGradNorm 1e-06"),
+                                  std::string::npos,
+                                  message);
+            NS_TEST_EXPECT_MSG_EQ(limited.rounds.size(), 0u, "no round completed");
+            auto globalAfter = limited.global->named_parameters();
+            const NamedTensors device = limited.apps[0]->GetTrainable();
+            NS_TEST_ASSERT_MSG_EQ(device.size(), before.size(), "trainable tensors");
+            for (std::size_t i = 0; i < before.size(); ++i)
+            {
+                const std::string& name = before[i].first;
+                NS_TEST_EXPECT_MSG_EQ(torch::equal(globalAfter[name], before[i].second),
+                                      true,
+                                      "global model unchanged: " << name);
+                if (scheme != TrainingScheme::CENTRAL) // there the replicas idle
+                {
+                    NS_TEST_EXPECT_MSG_EQ(torch::equal(device[i].second, before[i].second),
+                                          true,
+                                          "device step not applied: " << name);
+                }
+            }
+            Simulator::Destroy();
+        }
     }
 };
 
@@ -319,6 +384,7 @@ class SplitFedTestSuite : public TestSuite
         AddTestCase(new FederatedAverageTestCase, TestCase::QUICK);
         AddTestCase(new SplitFedRoundTimeTestCase, TestCase::QUICK);
         AddTestCase(new SplitFedNanLossTestCase, TestCase::QUICK);
+        AddTestCase(new SplitFedGradientLimitTestCase, TestCase::QUICK);
         AddTestCase(new SplitFedDeadlineTestCase, TestCase::QUICK);
     }
 };
