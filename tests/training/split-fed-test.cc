@@ -155,8 +155,9 @@ struct TinyFederation
 };
 
 /// On fixed-rate links the simulated round lasts the closed form: one device (server
-/// compute included), and three devices on an effectively instantaneous server, where
-/// the round is the slowest device's closed form.
+/// compute included); three devices on an effectively instantaneous server, where the
+/// round is the slowest device's closed form; and three devices with server time, where
+/// the slowest device's server stages do not queue behind the others'.
 class SplitFedRoundTimeTestCase : public TestCase
 {
   public:
@@ -211,6 +212,30 @@ class SplitFedRoundTimeTestCase : public TestCase
                                       50e-9,
                                       "three devices: max over k");
             NS_TEST_EXPECT_MSG_EQ(three.rounds[0].completed, 3u, "completed");
+            Simulator::Destroy();
+        }
+        {
+            // Three devices and a server whose time matters: the cell-edge device's first
+            // upload ends after the others' rounds, so its server stages never queue and
+            // the round is max over k of the closed forms, server time included.
+            const double serverFlopsPerS = 1e11;
+            const std::vector<double> up{40e6, 30e6, 0.05e6};
+            const std::vector<double> down{80e6, 60e6, 0.2e6};
+            TinyFederation three(up, down, serverFlopsPerS, 1);
+            Simulator::Run();
+            NS_TEST_ASSERT_MSG_EQ(three.rounds.size(), 1u, "rounds run");
+            double slowest = 0;
+            for (uint32_t k = 0; k < 3; ++k)
+            {
+                slowest =
+                    std::max(slowest, three.ClosedFormRoundS(k, up[k], down[k], serverFlopsPerS));
+            }
+            const double withoutServer = three.ClosedFormRoundS(2, up[2], down[2], 1e30);
+            NS_TEST_ASSERT_MSG_GT(slowest - withoutServer, 1e-6, "server time is measurable");
+            NS_TEST_EXPECT_MSG_EQ_TOL((three.rounds[0].end - three.rounds[0].start).GetSeconds(),
+                                      slowest,
+                                      50e-9,
+                                      "three devices and server time: max over k");
             Simulator::Destroy();
         }
     }
