@@ -684,7 +684,7 @@ Run(int argc, char** argv)
         apps.push_back(app);
     }
     auto checkpointState = [&]() {
-        TrainingState state{{{"global", global.ptr()}}, {}};
+        TrainingState state{{{"global", global.ptr()}}, {}, true};
         if (scheme == TrainingScheme::LOCAL)
         {
             for (const Ptr<SplitFedDeviceApp>& app : apps)
@@ -696,9 +696,11 @@ Run(int argc, char** argv)
         return state;
     };
     // A resumed run loads the global model (base and adapters; with local training every
-    // device's model too) of its last checkpoint and replays the finished rounds'
-    // timeline without LibTorch work. Replicas share the global model's frozen tensors,
-    // so loading the base into it loads theirs.
+    // device's model too) and LibTorch's generator of its last checkpoint and replays the
+    // finished rounds' timeline without LibTorch work; ns-3's streams, whose state cannot
+    // be read, reach the same point by the replay. Replicas share the global model's
+    // frozen tensors, so loading the base into it loads theirs. (Optimizers restart every
+    // round, so a round boundary holds no optimizer state.)
     const std::string fingerprint = ArgumentsFingerprint(args);
     CheckpointMetadata learningKpis;
     uint64_t resumeRound = 0;

@@ -4,9 +4,11 @@
 
 #include "ns3/log.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <array>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -21,6 +23,8 @@ namespace
 
 constexpr std::array<char, 8> kMagic{'E', 'L', 'A', 'M', 'C', 'K', 'P', 'T'};
 constexpr uint32_t kFormatVersion = 1;
+// Optional key: files written without the generator are still version 1.
+const std::string kGeneratorKey = "torch_cpu_generator";
 constexpr size_t kHeaderBytes = 32; // magic 8, version 4, zero 4, length 8, checksum 8
 constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
 constexpr uint64_t kFnvPrime = 1099511628211ULL;
@@ -423,6 +427,12 @@ SaveCheckpoint(const std::string& path,
         archive.write("optimizer_" + std::to_string(i), optimizerArchive);
     }
     archive.write("optimizer_names", c10::IValue(optimizerNames));
+    if (state.randomGenerator)
+    {
+        at::Generator generator = at::detail::getDefaultCPUGenerator();
+        std::lock_guard<std::mutex> lock(generator.mutex());
+        archive.write(kGeneratorKey, generator.get_state());
+    }
 
     std::string payload;
     archive.save_to([&payload](const void* data, size_t bytes) {
@@ -480,6 +490,13 @@ LoadCheckpoint(const std::string& path,
     const auto optimizerIndex =
         MatchNames(opened.optimizerNames, state.optimizers, "optimizer", where);
 
+    torch::Tensor generatorState;
+    if (state.randomGenerator && !opened.archive.try_read(kGeneratorKey, generatorState))
+    {
+        throw std::invalid_argument(where +
+                                    " holds no random generator state (it was saved without "
+                                    "TrainingState::randomGenerator)");
+    }
     std::vector<std::pair<torch::Tensor, torch::Tensor>> copies;
     for (const auto& [name, module] : state.modules)
     {
@@ -509,6 +526,12 @@ LoadCheckpoint(const std::string& path,
     for (auto& [destination, source] : copies)
     {
         destination.copy_(source);
+    }
+    if (state.randomGenerator)
+    {
+        at::Generator generator = at::detail::getDefaultCPUGenerator();
+        std::lock_guard<std::mutex> lock(generator.mutex());
+        generator.set_state(generatorState);
     }
     NS_LOG_INFO("loaded " << path << ": round " << opened.info.round);
     return opened.info;

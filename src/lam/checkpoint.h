@@ -33,6 +33,11 @@ struct TrainingState
 {
     std::vector<std::pair<std::string, std::shared_ptr<torch::nn::Module>>> modules;
     std::vector<std::pair<std::string, torch::optim::Optimizer*>> optimizers;
+    /// Also save and restore LibTorch's default CPU generator (the one torch::manual_seed
+    /// seeds): random draws after a resume (dropout, sampling) continue the saved run's
+    /// sequence. Off by default, so that loading weights alone leaves the caller's
+    /// generator alone.
+    bool randomGenerator{false};
 };
 
 /// \ingroup lam
@@ -62,8 +67,9 @@ struct CheckpointInfo
  * uint32 zero, uint64 payload length, uint64 FNV-1a 64 checksum of the payload; all
  * little-endian), then a LibTorch serialize archive with the round, the metadata, per
  * module its trainable parameters and buffers in full and its frozen parameters as
- * shape + fingerprint (see CheckpointOptions), and per optimizer its state
- * (torch::optim::Optimizer::save, e.g. Adam moments and step counts, SGD momentum).
+ * shape + fingerprint (see CheckpointOptions), per optimizer its state
+ * (torch::optim::Optimizer::save, e.g. Adam moments and step counts, SGD momentum) and,
+ * with TrainingState::randomGenerator, the default CPU generator's state.
  *
  * \param path file to write; its directory must exist
  * \param state modules and optimizers to save
@@ -90,7 +96,8 @@ void SaveCheckpoint(const std::string& path,
  * and per module every parameter and buffer: present, same shape and dtype, and for
  * fingerprinted frozen parameters the same values. Optimizers are then restored
  * (same names; each must have the same parameter groups as when saved), and finally
- * the module tensors are copied. If an optimizer's state is rejected, the modules are
+ * the module tensors are copied and, with TrainingState::randomGenerator, the default
+ * CPU generator is restored. If an optimizer's state is rejected, the modules are
  * untouched but that optimizer's state is unspecified.
  *
  * \param path checkpoint file
@@ -100,7 +107,8 @@ void SaveCheckpoint(const std::string& path,
  * \throws std::runtime_error naming the path if the file is missing, truncated, corrupt
  *         or of another format or version
  * \throws std::invalid_argument naming the key, module, parameter (with both shapes) or
- *         optimizer that does not match
+ *         optimizer that does not match, or if `state` asks for the random generator and
+ *         the file holds none
  */
 CheckpointInfo LoadCheckpoint(const std::string& path,
                               const TrainingState& state,

@@ -432,6 +432,55 @@ class CheckpointAtomicTestCase : public TestCase
     }
 };
 
+/// With TrainingState::randomGenerator a load puts LibTorch's default generator back where
+/// the save left it (draws after a resume continue the saved run's sequence); without it
+/// the caller's generator is untouched; asking for it from a file without it is refused
+/// before any module changes.
+class CheckpointGeneratorTestCase : public TestCase
+{
+  public:
+    CheckpointGeneratorTestCase()
+        : TestCase("the random generator is saved and restored on request")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        TempDir dir("edge-lam-ckpt");
+        TinyRun run(OptimizerKind::ADAM, false, 1, 3);
+        TrainingState state = run.State();
+        state.randomGenerator = true;
+        const std::string path = dir.File("run.ckpt");
+        torch::rand({5}); // somewhere past the seed
+        SaveCheckpoint(path, state, 1, {});
+        const torch::Tensor next = torch::rand({16});
+
+        torch::manual_seed(99);
+        LoadCheckpoint(path, state, {});
+        NS_TEST_EXPECT_MSG_EQ(torch::equal(torch::rand({16}), next),
+                              true,
+                              "draws after the load continue the saved sequence");
+
+        torch::manual_seed(99);
+        const torch::Tensor unrestored = torch::rand({16});
+        torch::manual_seed(99);
+        LoadCheckpoint(path, run.State(), {});
+        NS_TEST_EXPECT_MSG_EQ(torch::equal(torch::rand({16}), unrestored),
+                              true,
+                              "without randomGenerator the generator is untouched");
+        NS_TEST_EXPECT_MSG_EQ(torch::equal(unrestored, next), false, "the check can fail");
+
+        const std::string without = dir.File("weights.ckpt");
+        SaveCheckpoint(without, run.State(), 1, {});
+        std::string message =
+            MessageOf<std::invalid_argument>([&]() { LoadCheckpoint(without, state, {}); });
+        NS_TEST_EXPECT_MSG_NE(message.find("holds no random generator state"),
+                              std::string::npos,
+                              message);
+    }
+};
+
 class CheckpointTestSuite : public TestSuite
 {
   public:
@@ -442,6 +491,7 @@ class CheckpointTestSuite : public TestSuite
         AddTestCase(new CheckpointSizeTestCase, TestCase::QUICK);
         AddTestCase(new CheckpointValidationTestCase, TestCase::QUICK);
         AddTestCase(new CheckpointAtomicTestCase, TestCase::QUICK);
+        AddTestCase(new CheckpointGeneratorTestCase, TestCase::QUICK);
     }
 };
 
