@@ -491,11 +491,25 @@ LoadCheckpoint(const std::string& path,
         MatchNames(opened.optimizerNames, state.optimizers, "optimizer", where);
 
     torch::Tensor generatorState;
-    if (state.randomGenerator && !opened.archive.try_read(kGeneratorKey, generatorState))
+    if (state.randomGenerator)
     {
-        throw std::invalid_argument(where +
-                                    " holds no random generator state (it was saved without "
-                                    "TrainingState::randomGenerator)");
+        if (!opened.archive.try_read(kGeneratorKey, generatorState))
+        {
+            throw std::invalid_argument(where + " holds no random generator state (it was saved "
+                                                "without TrainingState::randomGenerator)");
+        }
+        // A state this LibTorch cannot take fails here, before any module changes.
+        try
+        {
+            at::make_generator<at::CPUGeneratorImpl>().set_state(generatorState);
+        }
+        catch (const c10::Error& e)
+        {
+            throw std::invalid_argument(where +
+                                        " holds a random generator state this LibTorch "
+                                        "cannot restore: " +
+                                        e.what_without_backtrace());
+        }
     }
     std::vector<std::pair<torch::Tensor, torch::Tensor>> copies;
     for (const auto& [name, module] : state.modules)

@@ -35,9 +35,11 @@ SplitFedDeviceApp::Setup(uint32_t deviceIndex,
                          Ptr<ComputeDevice> compute,
                          int64_t batchStream)
 {
-    if (config.localSteps <= 0 || config.batchSize <= 0 || !(config.learningRate > 0))
+    if (config.localSteps <= 0 || config.batchSize <= 0 || !(config.learningRate > 0) ||
+        !(config.maxGradNorm > 0))
     {
-        throw std::invalid_argument("local steps, batch size and learning rate must be positive");
+        throw std::invalid_argument(
+            "local steps, batch size, learning rate and maxGradNorm must be positive");
     }
     m_deviceIndex = deviceIndex;
     m_model.emplace(model, deviceBlocks);

@@ -128,7 +128,7 @@ expect_error "radio=fluid" --radio=fluid
 expect_error "needs the flow engine" --flowStepSlots=40
 expect_error "feature input" --model=lam-tiny
 expect_error "reference=last" --reference=last
-expect_error "maxGradNorm" --maxGradNorm=0
+expect_error "maxGradNorm=0.000000: must be > 0" --maxGradNorm=0
 expect_error "feature input of 192 and output of 96 per token and a context of at least 16 tokens (the csi-ar-residual-\* presets)" --reference=ar
 expect_error "feature input of 34 and output of 2 per token and a context of at least 48 tokens (the csi-subcarrier-\* presets)" --layout=subcarriers
 expect_error "layout=time" --layout=time

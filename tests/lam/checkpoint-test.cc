@@ -473,11 +473,19 @@ class CheckpointGeneratorTestCase : public TestCase
 
         const std::string without = dir.File("weights.ckpt");
         SaveCheckpoint(without, run.State(), 1, {});
+        // Weights that differ from the file's show whether a refused load copied any.
+        torch::Tensor weight = run.State().modules.front().second->parameters().front();
+        {
+            torch::NoGradGuard noGrad;
+            weight.add_(1.0);
+        }
+        const torch::Tensor changed = weight.clone();
         std::string message =
             MessageOf<std::invalid_argument>([&]() { LoadCheckpoint(without, state, {}); });
         NS_TEST_EXPECT_MSG_NE(message.find("holds no random generator state"),
                               std::string::npos,
                               message);
+        NS_TEST_EXPECT_MSG_EQ(torch::equal(weight, changed), true, "refused before any copy");
     }
 };
 

@@ -69,7 +69,7 @@ struct TinyFederation
     std::vector<Ptr<SplitFedDeviceApp>> apps;
     Ptr<SplitFedServerApp> server;
     std::vector<SplitFedRoundKpi> rounds;
-    GptModel global{lam};
+    GptModel global{nullptr};
 
     TinyFederation(const std::vector<double>& upBps,
                    const std::vector<double>& downBps,
@@ -100,6 +100,7 @@ struct TinyFederation
 
         CsiPredictionTask task(CsiPredictionTaskConfig{});
         task.AssignStreams(100);
+        global = GptModel(lam); // after the seed
         FreezeBaseEnableLora(global, lora);
         for (uint32_t k = 0; k < n; ++k)
         {
